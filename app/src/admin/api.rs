@@ -1,0 +1,50 @@
+//! Console server functions. Each starts by obtaining the operator's capability
+//! (`admin_and_services`), calls one domain service, and maps the outcome to a DTO.
+
+use crate::dto::{FormMessages, OperatorView, PoolSummary};
+use crate::error::AdminError;
+use leptos::prelude::*;
+
+/// The one-shot messages for the sign-in or setup page (error of the last attempt,
+/// the email typed, a notice).
+#[server(endpoint = "take_form_messages")]
+pub async fn take_form_messages() -> Result<FormMessages, AdminError> {
+    let session = crate::ssr::session::AdminSession::from_request().await?;
+    let flash = session.take_flash().await?;
+    Ok(FormMessages {
+        error: flash.error,
+        email: flash.email,
+        notice: flash.notice,
+    })
+}
+
+/// The signed-in operator.
+#[server(endpoint = "current_operator")]
+pub async fn current_operator() -> Result<OperatorView, AdminError> {
+    let (ctx, _) = crate::ssr::admin_and_services().await?;
+    Ok(OperatorView::from(&ctx))
+}
+
+/// Every user pool, newest first.
+#[server(endpoint = "list_pools")]
+pub async fn list_pools() -> Result<Vec<PoolSummary>, AdminError> {
+    let (ctx, svc) = crate::ssr::admin_and_services().await?;
+    let pools = svc.pools.list(&ctx).await.map_err(crate::ssr::internal)?;
+    Ok(pools.iter().map(PoolSummary::from).collect())
+}
+
+/// Creates a user pool named `name`.
+#[server(endpoint = "create_pool")]
+pub async fn create_pool(name: String) -> Result<PoolSummary, AdminError> {
+    use domain::pool::PoolError;
+    let (ctx, svc) = crate::ssr::admin_and_services().await?;
+    let writer = ctx.for_write()?;
+    match svc.pools.create(&writer, &name).await {
+        Ok(pool) => {
+            tracing::info!(operator = %ctx.operator().email, pool_id = %pool.id, "user pool created");
+            Ok(PoolSummary::from(&pool))
+        }
+        Err(PoolError::Name(e)) => Err(AdminError::invalid("name", e)),
+        Err(PoolError::Store(e)) => Err(crate::ssr::internal(e)),
+    }
+}

@@ -1,0 +1,6 @@
+//! The admin console's pages and their server functions (`api`).
+
+pub mod api;
+pub mod dashboard;
+pub mod login;
+pub mod setup;

@@ -1,0 +1,61 @@
+//! Shared widgets: page frame, notices, the not-found page.
+
+use crate::dto::OperatorView;
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+/// Shown for unknown paths.
+#[component]
+pub fn NotFound() -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    if let Some(res) = use_context::<leptos_axum::ResponseOptions>() {
+        res.set_status(axum::http::StatusCode::NOT_FOUND);
+    }
+    view! {
+        <Title text="Not found" />
+        <main class="auth-page">
+            <div class="card">
+                <h1>"Page not found"</h1>
+                <p>"There is nothing at this address."</p>
+                <p><a href="/admin">"Go to the console"</a></p>
+            </div>
+        </main>
+    }
+}
+
+/// An error or notice box; errors are announced to screen readers.
+#[component]
+pub fn Alert(
+    #[prop(into)] kind: String,
+    #[prop(into)] message: String,
+    #[prop(optional, into)] id: Option<String>,
+) -> impl IntoView {
+    let role = if kind == "error" { "alert" } else { "status" };
+    view! { <p class=format!("alert alert-{kind}") role=role id=id>{message}</p> }
+}
+
+/// The console frame: top bar with the product name, the operator and sign-out.
+#[component]
+pub fn ConsoleFrame(operator: Option<OperatorView>, children: Children) -> impl IntoView {
+    view! {
+        <a class="skip-link" href="#main">"Skip to content"</a>
+        <header class="topbar">
+            <a class="brand" href="/admin">
+                <span class="brand-mark" aria-hidden="true">"◆"</span>
+                "Cognate"
+            </a>
+            <nav aria-label="Main">
+                <a href="/admin" aria-current="page">"User pools"</a>
+            </nav>
+            <div class="topbar-end">
+                {operator.map(|op| view! {
+                    <span class="operator" title=op.role.clone()>{op.email.clone()}</span>
+                })}
+                <form method="post" action="/admin/logout">
+                    <button type="submit" class="btn btn-ghost">"Sign out"</button>
+                </form>
+            </div>
+        </header>
+        <main id="main" class="content">{children()}</main>
+    }
+}

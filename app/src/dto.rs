@@ -1,0 +1,93 @@
+//! Serialisable view types: what pages show, built from domain values on the server.
+
+use serde::{Deserialize, Serialize};
+
+/// A user pool in a list.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PoolSummary {
+    /// Pool id.
+    pub id: String,
+    /// Pool name.
+    pub name: String,
+    /// Creation time, formatted on the server (UTC).
+    pub created: String,
+}
+
+/// The signed-in operator.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OperatorView {
+    /// Email.
+    pub email: String,
+    /// `administrator` or `viewer`.
+    pub role: String,
+    /// Whether the role can change things.
+    pub can_write: bool,
+}
+
+/// What the sign-in page shows besides the form.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FormMessages {
+    /// The error of the last attempt, if any.
+    pub error: Option<String>,
+    /// The email typed last time, to refill the field.
+    pub email: Option<String>,
+    /// A notice such as "You have signed out."
+    pub notice: Option<String>,
+}
+
+#[cfg(feature = "ssr")]
+mod convert {
+    use super::*;
+
+    impl From<&domain::pool::UserPool> for PoolSummary {
+        fn from(p: &domain::pool::UserPool) -> Self {
+            PoolSummary {
+                id: p.id.as_str().to_owned(),
+                name: p.name.as_str().to_owned(),
+                created: format_utc(p.created_at.millis()),
+            }
+        }
+    }
+
+    impl From<&domain::AdminCtx> for OperatorView {
+        fn from(ctx: &domain::AdminCtx) -> Self {
+            let op = ctx.operator();
+            OperatorView {
+                email: op.email.as_str().to_owned(),
+                role: op.role.as_str().to_owned(),
+                can_write: ctx.for_write().is_ok(),
+            }
+        }
+    }
+
+    /// `YYYY-MM-DD HH:MM UTC` from epoch milliseconds (civil-from-days, H. Hinnant).
+    pub fn format_utc(ms: i64) -> String {
+        let secs = ms.div_euclid(1000);
+        let days = secs.div_euclid(86_400);
+        let sod = secs.rem_euclid(86_400);
+        let z = days + 719_468;
+        let era = z.div_euclid(146_097);
+        let doe = z - era * 146_097;
+        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+        let mp = (5 * doy + 2) / 153;
+        let d = doy - (153 * mp + 2) / 5 + 1;
+        let m = if mp < 10 { mp + 3 } else { mp - 9 };
+        let y = yoe + era * 400 + i64::from(m <= 2);
+        format!(
+            "{y:04}-{m:02}-{d:02} {:02}:{:02} UTC",
+            sod / 3600,
+            (sod % 3600) / 60
+        )
+    }
+
+    #[cfg(test)]
+    mod tests {
+        #[test]
+        fn utc_formatting_matches_known_dates() {
+            assert_eq!(super::format_utc(0), "1970-01-01 00:00 UTC");
+            assert_eq!(super::format_utc(1_795_307_400_000), "2026-11-22 00:30 UTC");
+            assert_eq!(super::format_utc(951_782_400_000), "2000-02-29 00:00 UTC");
+        }
+    }
+}

@@ -1,0 +1,68 @@
+//! Server-only parts of the app: the services the server provides as context, the
+//! typed session, and response headers.
+
+pub mod headers;
+pub mod session;
+
+use crate::error::AdminError;
+use domain::access::AccessError;
+use domain::operator::{AuthorizeError, OperatorService};
+use domain::pool::PoolService;
+use domain::{AdminCtx, Clock};
+use leptos::prelude::*;
+use session::AdminSession;
+use std::sync::Arc;
+use std::time::Duration;
+
+/// The domain services the console calls; the server builds them and provides them as
+/// Leptos context to every page render and server function.
+#[derive(Clone)]
+pub struct ConsoleServices {
+    /// Operators: sign-in, authorization.
+    pub operators: OperatorService,
+    /// User pools.
+    pub pools: PoolService,
+    /// Time.
+    pub clock: Arc<dyn Clock>,
+    /// Sessions older than this are signed out whatever their activity.
+    pub session_absolute_timeout: Duration,
+}
+
+/// The services from context.
+pub fn services() -> Result<ConsoleServices, AdminError> {
+    use_context::<ConsoleServices>().ok_or_else(|| {
+        tracing::error!("ConsoleServices missing from Leptos context");
+        AdminError::Internal
+    })
+}
+
+/// The current operator's capability and the services: every console server function
+/// starts here, so none can run without a valid session.
+pub async fn admin_and_services() -> Result<(AdminCtx, ConsoleServices), AdminError> {
+    let svc = services()?;
+    let session = AdminSession::from_request().await?;
+    let id = session
+        .operator_id(svc.clock.now(), svc.session_absolute_timeout)
+        .await?
+        .ok_or(AdminError::Unauthenticated)?;
+    let ctx = svc.operators.authorize(&id).await.map_err(|e| match e {
+        AuthorizeError::Access(_) => AdminError::Unauthenticated,
+        AuthorizeError::Store(e) => internal(e),
+    })?;
+    Ok((ctx, svc))
+}
+
+/// Logs an internal error once and hides it from the client.
+pub fn internal(e: impl std::fmt::Display) -> AdminError {
+    tracing::error!(error = %e, "console request failed");
+    AdminError::Internal
+}
+
+impl From<AccessError> for AdminError {
+    fn from(e: AccessError) -> Self {
+        match e {
+            AccessError::Unauthenticated => AdminError::Unauthenticated,
+            AccessError::ReadOnly => AdminError::Forbidden,
+        }
+    }
+}

@@ -1,0 +1,104 @@
+//! Admin API key pairs: the access key id / secret access key pairs that sign
+//! Cognito admin calls with SigV4. SigV4 needs the secret itself to recompute a
+//! signature, so the secret is sealed with the master key rather than hashed.
+
+use crate::clock::{Clock, Timestamp};
+use crate::crypto::MasterKey;
+use crate::ports::{Store, StoreError};
+use crate::secret::SecretString;
+use std::sync::Arc;
+
+const SEAL_CONTEXT: &str = "cognate/admin_key/v1";
+
+/// A stored key pair.
+#[derive(Clone, Debug)]
+pub struct AdminKeyRecord {
+    /// The public half (`AKIA...`-like), 16-128 word characters as in AWS.
+    pub access_key_id: String,
+    /// The secret, sealed with the master key.
+    pub sealed_secret: Vec<u8>,
+    /// Whether requests signed with it are accepted.
+    pub active: bool,
+    /// Creation time.
+    pub created_at: Timestamp,
+}
+
+/// Why a key pair was refused.
+#[derive(Debug, thiserror::Error)]
+pub enum AdminKeyError {
+    /// The access key id breaks AWS's `[\w]{16,128}`.
+    #[error("an access key id has 16 to 128 letters, digits or underscores")]
+    BadAccessKeyId,
+    /// The secret is too short to be a secret.
+    #[error("a secret access key has at least 16 characters")]
+    WeakSecret,
+    /// Storage failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// The stored secret could not be opened with this master key.
+    #[error(transparent)]
+    Crypto(#[from] crate::crypto::CryptoError),
+}
+
+/// Admin key use cases.
+#[derive(Clone)]
+pub struct AdminKeyService {
+    store: Arc<dyn Store>,
+    clock: Arc<dyn Clock>,
+    master: MasterKey,
+}
+
+impl AdminKeyService {
+    /// A service sealing secrets with `master`.
+    pub fn new(store: Arc<dyn Store>, clock: Arc<dyn Clock>, master: MasterKey) -> Self {
+        AdminKeyService {
+            store,
+            clock,
+            master,
+        }
+    }
+
+    /// Registers (or re-registers with a new secret) a key pair from configuration.
+    pub async fn register(
+        &self,
+        access_key_id: &str,
+        secret: &SecretString,
+    ) -> Result<(), AdminKeyError> {
+        let id_ok = (16..=128).contains(&access_key_id.len())
+            && access_key_id
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'_');
+        if !id_ok {
+            return Err(AdminKeyError::BadAccessKeyId);
+        }
+        if secret.secret().len() < 16 {
+            return Err(AdminKeyError::WeakSecret);
+        }
+        let record = AdminKeyRecord {
+            access_key_id: access_key_id.to_owned(),
+            sealed_secret: self.master.seal(SEAL_CONTEXT, secret.secret().as_bytes()),
+            active: true,
+            created_at: self.clock.now(),
+        };
+        self.store.upsert_admin_key(&record).await?;
+        Ok(())
+    }
+
+    /// The secret of an active key, for verifying a signature; `None` for unknown or
+    /// disabled keys.
+    pub async fn active_secret(
+        &self,
+        access_key_id: &str,
+    ) -> Result<Option<SecretString>, AdminKeyError> {
+        let Some(rec) = self.store.find_admin_key(access_key_id).await? else {
+            return Ok(None);
+        };
+        if !rec.active {
+            return Ok(None);
+        }
+        let plain = self.master.open(SEAL_CONTEXT, &rec.sealed_secret)?;
+        Ok(Some(SecretString::new(
+            String::from_utf8_lossy(&plain).into_owned(),
+        )))
+    }
+}

@@ -1,0 +1,202 @@
+//! Operator use cases: bootstrap the first operator, sign in with throttling, and turn
+//! a session's operator id into an [`AdminCtx`].
+
+use super::{Email, EmailError, Operator, OperatorId, OperatorRecord, OperatorRole};
+use crate::access::{AccessError, AdminCtx};
+use crate::clock::Clock;
+use crate::password::{self, HashError};
+use crate::ports::{Store, StoreError};
+use crate::secret::Password;
+use crate::throttle;
+use std::sync::Arc;
+use std::time::Duration;
+
+/// Shortest operator password (OWASP ASVS 2.1.1).
+pub const MIN_PASSWORD_CHARS: usize = 12;
+/// Longest operator password accepted (ASVS 2.1.2 asks for at least 64; no truncation).
+pub const MAX_PASSWORD_CHARS: usize = 256;
+
+/// Why creating an operator failed.
+#[derive(Debug, thiserror::Error)]
+pub enum OperatorError {
+    /// The email is not valid.
+    #[error(transparent)]
+    Email(#[from] EmailError),
+    /// The password breaks the operator password policy.
+    #[error(
+        "the password must have between {MIN_PASSWORD_CHARS} and {MAX_PASSWORD_CHARS} characters"
+    )]
+    WeakPassword,
+    /// An operator with this email exists.
+    #[error("an operator with this email already exists")]
+    EmailTaken,
+    /// Setup was requested but operators already exist.
+    #[error("Cognate is already set up")]
+    AlreadySetUp,
+    /// Hashing failed.
+    #[error(transparent)]
+    Hash(#[from] HashError),
+    /// Storage failed.
+    #[error(transparent)]
+    Store(StoreError),
+}
+
+impl From<StoreError> for OperatorError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::Conflict(_) => OperatorError::EmailTaken,
+            other => OperatorError::Store(other),
+        }
+    }
+}
+
+/// Why a sign-in failed. The messages never say whether the email exists.
+#[derive(Debug, thiserror::Error)]
+pub enum SignInError {
+    /// Unknown email or wrong password: deliberately indistinguishable.
+    #[error("incorrect email or password")]
+    InvalidCredentials,
+    /// Too many recent failures for this email.
+    #[error("too many failed attempts; try again in {} seconds", .0.as_secs().max(1))]
+    Throttled(Duration),
+    /// Storage failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// Operator use cases.
+#[derive(Clone)]
+pub struct OperatorService {
+    store: Arc<dyn Store>,
+    clock: Arc<dyn Clock>,
+}
+
+fn throttle_key(email: &str) -> String {
+    // Keyed by the normalised text typed, whether or not such an operator exists.
+    format!("operator:{}", email.trim().to_lowercase())
+}
+
+impl OperatorService {
+    /// A service over `store`, telling time by `clock`.
+    pub fn new(store: Arc<dyn Store>, clock: Arc<dyn Clock>) -> Self {
+        OperatorService { store, clock }
+    }
+
+    /// Whether any operator exists (if not, the console offers first-time setup).
+    pub async fn any_exist(&self) -> Result<bool, StoreError> {
+        Ok(self.store.count_operators().await? > 0)
+    }
+
+    async fn insert(
+        &self,
+        email: &str,
+        password: Password,
+        role: OperatorRole,
+    ) -> Result<Operator, OperatorError> {
+        let email = Email::parse(email)?;
+        let n = password.secret().chars().count();
+        if !(MIN_PASSWORD_CHARS..=MAX_PASSWORD_CHARS).contains(&n) {
+            return Err(OperatorError::WeakPassword);
+        }
+        let password_hash = password::hash(password).await?;
+        let operator = Operator {
+            id: OperatorId::generate(),
+            email,
+            role,
+            created_at: self.clock.now(),
+        };
+        self.store
+            .insert_operator(&OperatorRecord {
+                operator: operator.clone(),
+                password_hash,
+            })
+            .await?;
+        Ok(operator)
+    }
+
+    /// Creates the first administrator from configuration, only when no operator exists.
+    /// Returns `None` when operators already exist (starting twice is a no-op).
+    pub async fn bootstrap(
+        &self,
+        email: &str,
+        password: Password,
+    ) -> Result<Option<Operator>, OperatorError> {
+        if self.any_exist().await? {
+            return Ok(None);
+        }
+        match self
+            .insert(email, password, OperatorRole::Administrator)
+            .await
+        {
+            Ok(op) => Ok(Some(op)),
+            // Another node bootstrapped the same operator concurrently.
+            Err(OperatorError::EmailTaken) => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// First-time setup from the console page; refused once any operator exists.
+    /// The caller has already checked the one-time setup token.
+    pub async fn set_up_first(
+        &self,
+        email: &str,
+        password: Password,
+    ) -> Result<Operator, OperatorError> {
+        if self.any_exist().await? {
+            return Err(OperatorError::AlreadySetUp);
+        }
+        self.insert(email, password, OperatorRole::Administrator)
+            .await
+    }
+
+    /// Checks an email and password. Unknown emails cost the same argon2 time as wrong
+    /// passwords, and both count toward the same throttle.
+    pub async fn sign_in(&self, email: &str, password: Password) -> Result<Operator, SignInError> {
+        let key = throttle_key(email);
+        let now = self.clock.now();
+        let state = self.store.find_throttle(&key).await?;
+        if let Some(wait) = throttle::remaining_lockout(state.as_ref(), now) {
+            return Err(SignInError::Throttled(wait));
+        }
+        let record = match Email::parse(email) {
+            Ok(e) => self.store.find_operator_by_email(&e).await?,
+            Err(_) => None,
+        };
+        let ok = password::verify(password, record.as_ref().map(|r| r.password_hash.clone())).await;
+        match (ok, record) {
+            (true, Some(r)) => {
+                if state.is_some() {
+                    self.store.clear_throttle(&key).await?;
+                }
+                Ok(r.operator)
+            }
+            _ => {
+                let next = throttle::record_failure(state.as_ref(), self.clock.now());
+                self.store.save_throttle(&key, &next).await?;
+                Err(SignInError::InvalidCredentials)
+            }
+        }
+    }
+
+    /// The capability for an operator id held in a session. An id whose operator was
+    /// removed is unauthenticated.
+    pub async fn authorize(&self, id: &str) -> Result<AdminCtx, AuthorizeError> {
+        let id =
+            OperatorId::parse(id).ok_or(AuthorizeError::Access(AccessError::Unauthenticated))?;
+        match self.store.find_operator(&id).await? {
+            Some(r) => Ok(AdminCtx::new(r.operator)),
+            None => Err(AuthorizeError::Access(AccessError::Unauthenticated)),
+        }
+    }
+}
+
+/// Why [`OperatorService::authorize`] failed.
+#[derive(Debug, thiserror::Error)]
+pub enum AuthorizeError {
+    /// Refused.
+    #[error(transparent)]
+    Access(#[from] AccessError),
+    /// Storage failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}

@@ -1,0 +1,121 @@
+//! Storage ports: what the services need from persistence, split by aggregate under
+//! one [`Store`] supertrait. The `store` crate implements them with SQL; nothing here
+//! knows which database is behind them. One method is one transaction.
+
+use crate::admin_key::AdminKeyRecord;
+use crate::clock::Timestamp;
+use crate::operator::{Email, OperatorId, OperatorRecord};
+use crate::pool::{UserPool, UserPoolId};
+use crate::throttle::ThrottleState;
+use async_trait::async_trait;
+
+/// Failures of the storage layer, stripped of driver types.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// A uniqueness rule of the database refused the write; the string names it.
+    #[error("already exists: {0}")]
+    Conflict(String),
+    /// The database could not be reached or answered with an error.
+    #[error("storage error: {0}")]
+    Unavailable(String),
+    /// A stored row could not be turned back into a domain value.
+    #[error("corrupt stored data: {0}")]
+    Corrupt(String),
+}
+
+/// Console operators.
+#[async_trait]
+pub trait OperatorStore: Send + Sync {
+    /// How many operators exist.
+    async fn count_operators(&self) -> Result<i64, StoreError>;
+    /// Adds an operator; [`StoreError::Conflict`] when the email is taken.
+    async fn insert_operator(&self, record: &OperatorRecord) -> Result<(), StoreError>;
+    /// The operator with this email, if any.
+    async fn find_operator_by_email(
+        &self,
+        email: &Email,
+    ) -> Result<Option<OperatorRecord>, StoreError>;
+    /// The operator with this id, if any.
+    async fn find_operator(&self, id: &OperatorId) -> Result<Option<OperatorRecord>, StoreError>;
+}
+
+/// User pools.
+#[async_trait]
+pub trait PoolStore: Send + Sync {
+    /// Adds a pool; [`StoreError::Conflict`] when the id is taken.
+    async fn insert_pool(&self, pool: &UserPool) -> Result<(), StoreError>;
+    /// All pools, newest first.
+    async fn list_pools(&self) -> Result<Vec<UserPool>, StoreError>;
+    /// The pool with this id, if any.
+    async fn find_pool(&self, id: &UserPoolId) -> Result<Option<UserPool>, StoreError>;
+}
+
+/// Admin API key pairs (secrets sealed with the master key).
+#[async_trait]
+pub trait AdminKeyStore: Send + Sync {
+    /// Inserts the key or replaces its secret and status.
+    async fn upsert_admin_key(&self, key: &AdminKeyRecord) -> Result<(), StoreError>;
+    /// The key with this access key id, if any.
+    async fn find_admin_key(
+        &self,
+        access_key_id: &str,
+    ) -> Result<Option<AdminKeyRecord>, StoreError>;
+}
+
+/// Failed-attempt counters for sign-in throttling, keyed by an opaque string.
+#[async_trait]
+pub trait ThrottleStore: Send + Sync {
+    /// The counter for `key`, if any.
+    async fn find_throttle(&self, key: &str) -> Result<Option<ThrottleState>, StoreError>;
+    /// Writes the counter for `key`.
+    async fn save_throttle(&self, key: &str, state: &ThrottleState) -> Result<(), StoreError>;
+    /// Forgets the counter for `key`.
+    async fn clear_throttle(&self, key: &str) -> Result<(), StoreError>;
+}
+
+/// Server-side web sessions as opaque blobs, keyed by the hash of the session id.
+#[async_trait]
+pub trait SessionRecordStore: Send + Sync {
+    /// Inserts a new session; [`StoreError::Conflict`] if the id exists.
+    async fn create_session(
+        &self,
+        id_hash: &str,
+        data: &[u8],
+        expires_at: Timestamp,
+    ) -> Result<(), StoreError>;
+    /// Inserts or replaces a session.
+    async fn save_session(
+        &self,
+        id_hash: &str,
+        data: &[u8],
+        expires_at: Timestamp,
+    ) -> Result<(), StoreError>;
+    /// The session's data if it exists and has not expired at `now`.
+    async fn load_session(
+        &self,
+        id_hash: &str,
+        now: Timestamp,
+    ) -> Result<Option<Vec<u8>>, StoreError>;
+    /// Removes a session.
+    async fn delete_session(&self, id_hash: &str) -> Result<(), StoreError>;
+    /// Removes every session that expired before `now`; returns how many.
+    async fn delete_expired_sessions(&self, now: Timestamp) -> Result<u64, StoreError>;
+}
+
+/// Liveness of the database itself.
+#[async_trait]
+pub trait HealthStore: Send + Sync {
+    /// Succeeds when a trivial query round-trips.
+    async fn ping(&self) -> Result<(), StoreError>;
+}
+
+/// Everything the services need from storage.
+pub trait Store:
+    OperatorStore + PoolStore + AdminKeyStore + ThrottleStore + SessionRecordStore + HealthStore
+{
+}
+
+impl<T> Store for T where
+    T: OperatorStore + PoolStore + AdminKeyStore + ThrottleStore + SessionRecordStore + HealthStore
+{
+}

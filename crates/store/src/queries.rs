@@ -1,0 +1,270 @@
+//! The SQL: one function per query, each one statement (one transaction).
+
+use crate::error::map;
+use crate::rows::{AdminKeyRow, OperatorRow, ThrottleRow, UserPoolRow};
+use crate::SqlStore;
+use async_trait::async_trait;
+use domain::admin_key::AdminKeyRecord;
+use domain::clock::Timestamp;
+use domain::operator::{Email, OperatorId, OperatorRecord};
+use domain::pool::{UserPool, UserPoolId};
+use domain::ports::{
+    AdminKeyStore, HealthStore, OperatorStore, PoolStore, SessionRecordStore, ThrottleStore,
+};
+use domain::throttle::ThrottleState;
+use domain::StoreError;
+
+const OPERATOR_COLUMNS: &str = "id, email, role, password_hash, created_at";
+
+#[async_trait]
+impl OperatorStore for SqlStore {
+    async fn count_operators(&self) -> Result<i64, StoreError> {
+        sqlx::query_scalar::<_, i64>("select count(*) from operators")
+            .fetch_one(&self.pool)
+            .await
+            .map_err(map)
+    }
+
+    async fn insert_operator(&self, r: &OperatorRecord) -> Result<(), StoreError> {
+        let op = &r.operator;
+        sqlx::query(
+            "insert into operators (id, email, role, password_hash, created_at, updated_at) \
+             values ($1, $2, $3, $4, $5, $5)",
+        )
+        .bind(op.id.as_str())
+        .bind(op.email.as_str())
+        .bind(op.role.as_str())
+        .bind(r.password_hash.as_phc())
+        .bind(op.created_at.millis())
+        .execute(&self.pool)
+        .await
+        .map_err(map)?;
+        Ok(())
+    }
+
+    async fn find_operator_by_email(
+        &self,
+        email: &Email,
+    ) -> Result<Option<OperatorRecord>, StoreError> {
+        let sql = format!("select {OPERATOR_COLUMNS} from operators where email = $1");
+        sqlx::query_as::<_, OperatorRow>(&sql)
+            .bind(email.as_str())
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(map)?
+            .map(TryInto::try_into)
+            .transpose()
+    }
+
+    async fn find_operator(&self, id: &OperatorId) -> Result<Option<OperatorRecord>, StoreError> {
+        let sql = format!("select {OPERATOR_COLUMNS} from operators where id = $1");
+        sqlx::query_as::<_, OperatorRow>(&sql)
+            .bind(id.as_str())
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(map)?
+            .map(TryInto::try_into)
+            .transpose()
+    }
+}
+
+#[async_trait]
+impl PoolStore for SqlStore {
+    async fn insert_pool(&self, p: &UserPool) -> Result<(), StoreError> {
+        sqlx::query(
+            "insert into user_pools (id, name, created_at, updated_at) values ($1, $2, $3, $4)",
+        )
+        .bind(p.id.as_str())
+        .bind(p.name.as_str())
+        .bind(p.created_at.millis())
+        .bind(p.updated_at.millis())
+        .execute(&self.pool)
+        .await
+        .map_err(map)?;
+        Ok(())
+    }
+
+    async fn list_pools(&self) -> Result<Vec<UserPool>, StoreError> {
+        sqlx::query_as::<_, UserPoolRow>(
+            "select id, name, created_at, updated_at from user_pools order by created_at desc, id",
+        )
+        .fetch_all(&self.pool)
+        .await
+        .map_err(map)?
+        .into_iter()
+        .map(TryInto::try_into)
+        .collect()
+    }
+
+    async fn find_pool(&self, id: &UserPoolId) -> Result<Option<UserPool>, StoreError> {
+        sqlx::query_as::<_, UserPoolRow>(
+            "select id, name, created_at, updated_at from user_pools where id = $1",
+        )
+        .bind(id.as_str())
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(map)?
+        .map(TryInto::try_into)
+        .transpose()
+    }
+}
+
+#[async_trait]
+impl AdminKeyStore for SqlStore {
+    async fn upsert_admin_key(&self, k: &AdminKeyRecord) -> Result<(), StoreError> {
+        sqlx::query(
+            "insert into admin_keys (access_key_id, sealed_secret, active, created_at, updated_at) \
+             values ($1, $2, $3, $4, $4) \
+             on conflict (access_key_id) do update set sealed_secret = excluded.sealed_secret, \
+             active = excluded.active, updated_at = excluded.updated_at",
+        )
+        .bind(&k.access_key_id)
+        .bind(&k.sealed_secret)
+        .bind(i64::from(k.active))
+        .bind(k.created_at.millis())
+        .execute(&self.pool)
+        .await
+        .map_err(map)?;
+        Ok(())
+    }
+
+    async fn find_admin_key(
+        &self,
+        access_key_id: &str,
+    ) -> Result<Option<AdminKeyRecord>, StoreError> {
+        Ok(sqlx::query_as::<_, AdminKeyRow>(
+            "select access_key_id, sealed_secret, active, created_at from admin_keys where access_key_id = $1",
+        )
+        .bind(access_key_id)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(map)?
+        .map(Into::into))
+    }
+}
+
+#[async_trait]
+impl ThrottleStore for SqlStore {
+    async fn find_throttle(&self, key: &str) -> Result<Option<ThrottleState>, StoreError> {
+        Ok(sqlx::query_as::<_, ThrottleRow>(
+            "select failures, last_failure_at, locked_until from sign_in_throttles where key = $1",
+        )
+        .bind(key)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(map)?
+        .map(Into::into))
+    }
+
+    async fn save_throttle(&self, key: &str, s: &ThrottleState) -> Result<(), StoreError> {
+        sqlx::query(
+            "insert into sign_in_throttles (key, failures, last_failure_at, locked_until, created_at, updated_at) \
+             values ($1, $2, $3, $4, $3, $3) \
+             on conflict (key) do update set failures = excluded.failures, \
+             last_failure_at = excluded.last_failure_at, locked_until = excluded.locked_until, \
+             updated_at = excluded.updated_at",
+        )
+        .bind(key)
+        .bind(s.failures)
+        .bind(s.last_failure_at.millis())
+        .bind(s.locked_until.map(Timestamp::millis))
+        .execute(&self.pool)
+        .await
+        .map_err(map)?;
+        Ok(())
+    }
+
+    async fn clear_throttle(&self, key: &str) -> Result<(), StoreError> {
+        sqlx::query("delete from sign_in_throttles where key = $1")
+            .bind(key)
+            .execute(&self.pool)
+            .await
+            .map_err(map)?;
+        Ok(())
+    }
+}
+
+#[async_trait]
+impl SessionRecordStore for SqlStore {
+    async fn create_session(
+        &self,
+        id_hash: &str,
+        data: &[u8],
+        expires_at: Timestamp,
+    ) -> Result<(), StoreError> {
+        sqlx::query(
+            "insert into web_sessions (id_hash, data, expires_at, created_at, updated_at) values ($1, $2, $3, $3, $3)",
+        )
+        .bind(id_hash)
+        .bind(data)
+        .bind(expires_at.millis())
+        .execute(&self.pool)
+        .await
+        .map_err(map)?;
+        Ok(())
+    }
+
+    async fn save_session(
+        &self,
+        id_hash: &str,
+        data: &[u8],
+        expires_at: Timestamp,
+    ) -> Result<(), StoreError> {
+        sqlx::query(
+            "insert into web_sessions (id_hash, data, expires_at, created_at, updated_at) values ($1, $2, $3, $3, $3) \
+             on conflict (id_hash) do update set data = excluded.data, expires_at = excluded.expires_at, \
+             updated_at = excluded.updated_at",
+        )
+        .bind(id_hash)
+        .bind(data)
+        .bind(expires_at.millis())
+        .execute(&self.pool)
+        .await
+        .map_err(map)?;
+        Ok(())
+    }
+
+    async fn load_session(
+        &self,
+        id_hash: &str,
+        now: Timestamp,
+    ) -> Result<Option<Vec<u8>>, StoreError> {
+        sqlx::query_scalar::<_, Vec<u8>>(
+            "select data from web_sessions where id_hash = $1 and expires_at > $2",
+        )
+        .bind(id_hash)
+        .bind(now.millis())
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(map)
+    }
+
+    async fn delete_session(&self, id_hash: &str) -> Result<(), StoreError> {
+        sqlx::query("delete from web_sessions where id_hash = $1")
+            .bind(id_hash)
+            .execute(&self.pool)
+            .await
+            .map_err(map)?;
+        Ok(())
+    }
+
+    async fn delete_expired_sessions(&self, now: Timestamp) -> Result<u64, StoreError> {
+        let r = sqlx::query("delete from web_sessions where expires_at <= $1")
+            .bind(now.millis())
+            .execute(&self.pool)
+            .await
+            .map_err(map)?;
+        Ok(r.rows_affected())
+    }
+}
+
+#[async_trait]
+impl HealthStore for SqlStore {
+    async fn ping(&self) -> Result<(), StoreError> {
+        sqlx::query_scalar::<_, i64>("select 1")
+            .fetch_one(&self.pool)
+            .await
+            .map_err(map)?;
+        Ok(())
+    }
+}

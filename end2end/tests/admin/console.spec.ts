@@ -1,0 +1,70 @@
+import { test, expect } from "@playwright/test";
+import { operator, signIn, uniqueName, expectDashboard } from "../fixtures";
+
+test("an operator signs in, creates a pool, sees it and signs out", async ({ page }) => {
+  const errors: string[] = [];
+  page.on("console", (m) => { if (m.type() === "error") errors.push(m.text()); });
+  await signIn(page);
+  await expectDashboard(page);
+  await expect(page.getByText(operator.email)).toBeVisible();
+
+  const name = uniqueName("Customers");
+  await page.getByLabel("Pool name").fill(name);
+  await page.getByRole("button", { name: "Create pool" }).click();
+  await expect(page.getByText(/Created pool/)).toBeVisible();
+  const row = page.getByRole("row", { name: new RegExp(name) });
+  await expect(row).toBeVisible();
+  await expect(row.getByRole("cell").nth(1)).toHaveText(/^us-east-1_[A-Za-z0-9]{9}$/);
+
+  await page.reload();
+  await expect(page.getByRole("row", { name: new RegExp(name) })).toBeVisible();
+
+  await page.getByRole("button", { name: "Sign out" }).click();
+  await expect(page).toHaveURL(/\/admin\/login$/);
+  await expect(page.getByText("You have signed out.")).toBeVisible();
+  await page.goto("/admin");
+  await expect(page).toHaveURL(/\/admin\/login$/);
+  expect(errors, "no console errors (CSP, hydration)").toEqual([]);
+});
+
+test("a wrong password shows an error", async ({ page }) => {
+  await signIn(page, operator.email, "definitely not it");
+  await expect(page).toHaveURL(/\/admin\/login$/);
+  await expect(page.getByRole("alert")).toHaveText("Incorrect email or password.");
+  await expect(page.getByLabel("Email")).toHaveValue(operator.email);
+});
+
+test("an invalid pool name is reported beside the field", async ({ page }) => {
+  await signIn(page);
+  await expectDashboard(page);
+  await page.getByLabel("Pool name").fill("bad/name");
+  await page.getByRole("button", { name: "Create pool" }).click();
+  await expect(page.getByRole("alert")).toContainText("letters, digits, spaces");
+  await expect(page.getByLabel("Pool name")).toHaveAttribute("aria-invalid", "true");
+});
+
+test("the console is keyboard operable", async ({ page }) => {
+  await page.goto("/admin/login");
+  await page.keyboard.press("Tab");
+  await expect(page.getByLabel("Email")).toBeFocused();
+  await page.keyboard.type(operator.email);
+  await page.keyboard.press("Tab");
+  await expect(page.getByLabel("Password")).toBeFocused();
+  await page.keyboard.type(operator.password);
+  await page.keyboard.press("Enter");
+  await expectDashboard(page);
+});
+
+test.describe("without JavaScript", () => {
+  test.use({ javaScriptEnabled: false });
+
+  test("the sign-in page works and the dashboard renders", async ({ page }) => {
+    await signIn(page, operator.email, "wrong again, no js");
+    await expect(page.getByRole("alert")).toHaveText("Incorrect email or password.");
+    await signIn(page);
+    await expectDashboard(page);
+    await expect(page.getByRole("button", { name: "Sign out" })).toBeVisible();
+    await page.getByRole("button", { name: "Sign out" }).click();
+    await expect(page.getByText("You have signed out.")).toBeVisible();
+  });
+});

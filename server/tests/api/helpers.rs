@@ -1,0 +1,164 @@
+//! `spawn_app()` and typed helpers for driving the server as a browser would.
+
+use cognate_server::{Application, Settings};
+use domain::secret::Password;
+use reqwest::header::{HeaderMap, HeaderValue, ORIGIN};
+use reqwest::redirect::Policy;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+pub const OPERATOR_EMAIL: &str = "ops@example.com";
+pub const OPERATOR_PASSWORD: &str = "correct horse battery staple";
+
+pub struct TestApp {
+    pub address: String,
+    pub client: reqwest::Client,
+    pub setup_token: Option<String>,
+    pub data_dir: PathBuf,
+    pub database_url: Option<String>,
+    _dir: Arc<tempfile::TempDir>,
+}
+
+pub struct Options {
+    pub bootstrap: bool,
+    pub reuse: Option<(Arc<tempfile::TempDir>, Option<String>)>,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            bootstrap: true,
+            reuse: None,
+        }
+    }
+}
+
+pub async fn spawn_app() -> TestApp {
+    spawn_with(Options::default()).await
+}
+
+pub async fn spawn_with(opts: Options) -> TestApp {
+    cognate_server::telemetry::init("warn", cognate_server::config::LogFormat::Text);
+    let (dir, database_url) = match opts.reuse {
+        Some(r) => r,
+        None => {
+            let dir = Arc::new(tempfile::tempdir().expect("tempdir"));
+            let db = match store::testing::postgres_url_from_env() {
+                Some(admin) => Some(
+                    store::testing::fresh_postgres_url(&admin)
+                        .await
+                        .expect("fresh postgres database"),
+                ),
+                None => None,
+            };
+            (dir, db)
+        }
+    };
+    let mut settings = Settings::for_tests(dir.path().to_path_buf(), database_url.clone());
+    settings.public_url = url::Url::parse("http://127.0.0.1:0").unwrap();
+    settings.master_key = None; // exercise the generated key file
+    if opts.bootstrap {
+        settings.bootstrap_operator =
+            Some((OPERATOR_EMAIL.into(), Password::new(OPERATOR_PASSWORD)));
+    }
+    let app = Application::build(settings)
+        .await
+        .expect("application builds");
+    let address = format!("http://127.0.0.1:{}", app.port());
+    let setup_token = app.setup_token.clone();
+    tokio::spawn(app.run_until_stopped(std::future::pending()));
+    TestApp {
+        client: browser_client(&address),
+        address,
+        setup_token,
+        data_dir: dir.path().to_path_buf(),
+        database_url,
+        _dir: dir,
+    }
+}
+
+/// A client that keeps cookies, does not follow redirects, and sends the `Origin` a
+/// browser sends with same-origin form posts.
+pub fn browser_client(address: &str) -> reqwest::Client {
+    let mut headers = HeaderMap::new();
+    headers.insert(ORIGIN, HeaderValue::from_str(address).unwrap());
+    reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(Policy::none())
+        .default_headers(headers)
+        .build()
+        .unwrap()
+}
+
+impl TestApp {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.address, path)
+    }
+
+    pub fn reuse(&self) -> Options {
+        Options {
+            bootstrap: true,
+            reuse: Some((self._dir.clone(), self.database_url.clone())),
+        }
+    }
+
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.client.get(self.url(path)).send().await.unwrap()
+    }
+
+    pub async fn post_form(&self, path: &str, form: &[(&str, &str)]) -> reqwest::Response {
+        self.client
+            .post(self.url(path))
+            .form(form)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    pub async fn sign_in(&self, email: &str, password: &str) -> reqwest::Response {
+        self.post_form("/admin/login", &[("email", email), ("password", password)])
+            .await
+    }
+
+    pub async fn sign_in_as_operator(&self) {
+        let r = self.sign_in(OPERATOR_EMAIL, OPERATOR_PASSWORD).await;
+        assert_eq!(r.status(), 303);
+        assert_eq!(location(&r), "/admin");
+    }
+
+    /// Calls a server function the way the hydrated page does; returns status and body.
+    pub async fn server_fn(&self, name: &str, form: &[(&str, &str)]) -> (u16, String) {
+        let r = self
+            .client
+            .post(self.url(&format!("/api/{name}")))
+            .header("accept", "application/json")
+            .form(form)
+            .send()
+            .await
+            .unwrap();
+        (r.status().as_u16(), r.text().await.unwrap())
+    }
+
+    /// The sign-in page's HTML.
+    pub async fn login_page(&self) -> String {
+        let r = self.get("/admin/login").await;
+        assert_eq!(r.status(), 200, "sign-in page");
+        r.text().await.unwrap()
+    }
+}
+
+pub fn location(r: &reqwest::Response) -> String {
+    r.headers()
+        .get("location")
+        .map(|v| v.to_str().unwrap().to_owned())
+        .unwrap_or_default()
+}
+
+pub fn cookie_value(r: &reqwest::Response, name: &str) -> Option<String> {
+    r.headers().get_all("set-cookie").iter().find_map(|v| {
+        let s = v.to_str().ok()?;
+        let (pair, _) = s.split_once(';').unwrap_or((s, ""));
+        let (k, val) = pair.split_once('=')?;
+        (k == name).then(|| val.to_owned())
+    })
+}
