@@ -2,6 +2,7 @@
 //! always and on PostgreSQL when `COGNATE_TEST_POSTGRES_URL` is set, each on a fresh
 //! database.
 
+use cognate_store as store;
 use domain::admin_key::AdminKeyRecord;
 use domain::clock::Timestamp;
 use domain::operator::{Email, Operator, OperatorId, OperatorRecord, OperatorRole};
