@@ -4,7 +4,7 @@ import { defineConfig } from "@playwright/test";
 // built binary with a fresh data directory. scripts/e2e.sh picks free ports and, when
 // COGNATE_TEST_POSTGRES_URL is set, a fresh PostgreSQL database.
 const chromium = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-const binary = process.env.COGNATE_BIN ?? "../target/debug/cognate";
+const binary = process.env.E2E_BIN ?? "../target/debug/cognate";
 const operator = { email: "e2e-ops@example.com", password: "e2e correct horse battery" };
 
 type Backend = { name: string; port: string; databaseUrl?: string; dataDir: string };
