@@ -74,11 +74,7 @@ mod convert {
         let d = doy - (153 * mp + 2) / 5 + 1;
         let m = if mp < 10 { mp + 3 } else { mp - 9 };
         let y = yoe + era * 400 + i64::from(m <= 2);
-        format!(
-            "{y:04}-{m:02}-{d:02} {:02}:{:02} UTC",
-            sod / 3600,
-            (sod % 3600) / 60
-        )
+        format!("{y:04}-{m:02}-{d:02} {:02}:{:02} UTC", sod / 3600, (sod % 3600) / 60)
     }
 
     #[cfg(test)]

@@ -41,9 +41,6 @@ impl FromServerFnError for AdminError {
 impl AdminError {
     /// An invalid-field error.
     pub fn invalid(field: &str, message: impl ToString) -> Self {
-        AdminError::Invalid {
-            field: field.to_owned(),
-            message: message.to_string(),
-        }
+        AdminError::Invalid { field: field.to_owned(), message: message.to_string() }
     }
 }

@@ -129,10 +129,7 @@ impl Flags {
             ("email_from", self.email_from.as_ref()),
             ("site_dir", self.site_dir.as_ref()),
             ("session_idle_timeout", self.session_idle_timeout.as_ref()),
-            (
-                "session_absolute_timeout",
-                self.session_absolute_timeout.as_ref(),
-            ),
+            ("session_absolute_timeout", self.session_absolute_timeout.as_ref()),
         ]
     }
 }
@@ -145,9 +142,7 @@ fn env_help() -> String {
             k.name,
             k.name.to_uppercase(),
             k.help,
-            k.default
-                .map(|d| format!(" [default: {d}]"))
-                .unwrap_or_default()
+            k.default.map(|d| format!(" [default: {d}]")).unwrap_or_default()
         ));
     }
     s.push_str("\nPrecedence: defaults < --config file < COGNATE_* environment < flags.\n");
@@ -190,11 +185,7 @@ pub enum ConfigError {
     #[error("unknown configuration key {key:?} in {source_name}")]
     UnknownKey { key: String, source_name: String },
     #[error("invalid value for {key} (from {source_name}): {reason}")]
-    Invalid {
-        key: &'static str,
-        source_name: String,
-        reason: String,
-    },
+    Invalid { key: &'static str, source_name: String, reason: String },
     #[error("cannot read configuration file {path}: {reason}")]
     File { path: String, reason: String },
     #[error("{0}")]
@@ -214,26 +205,16 @@ impl Layered {
         self.values.get(key).map(|(v, s)| (v.as_str(), s.as_str()))
     }
 
-    fn parse<T>(
-        &self,
-        key: &'static str,
-        f: impl FnOnce(&str) -> Result<T, String>,
-    ) -> Result<Option<T>, ConfigError> {
+    fn parse<T>(&self, key: &'static str, f: impl FnOnce(&str) -> Result<T, String>) -> Result<Option<T>, ConfigError> {
         match self.raw(key) {
             None => Ok(None),
-            Some((v, source)) => f(v).map(Some).map_err(|reason| ConfigError::Invalid {
-                key,
-                source_name: source.to_owned(),
-                reason,
-            }),
+            Some((v, source)) => {
+                f(v).map(Some).map_err(|reason| ConfigError::Invalid { key, source_name: source.to_owned(), reason })
+            }
         }
     }
 
-    fn required<T>(
-        &self,
-        key: &'static str,
-        f: impl FnOnce(&str) -> Result<T, String>,
-    ) -> Result<T, ConfigError> {
+    fn required<T>(&self, key: &'static str, f: impl FnOnce(&str) -> Result<T, String>) -> Result<T, ConfigError> {
         self.parse(key, f)?.ok_or_else(|| ConfigError::Invalid {
             key,
             source_name: "defaults".into(),
@@ -255,29 +236,20 @@ fn toml_value_text(v: &toml::Value) -> String {
 
 impl Settings {
     /// Builds the settings from the layers, reading the environment from `env`.
-    pub fn load(
-        flags: &Flags,
-        env: impl IntoIterator<Item = (String, String)>,
-    ) -> Result<Settings, ConfigError> {
-        let mut l = Layered {
-            values: BTreeMap::new(),
-        };
+    pub fn load(flags: &Flags, env: impl IntoIterator<Item = (String, String)>) -> Result<Settings, ConfigError> {
+        let mut l = Layered { values: BTreeMap::new() };
         for k in KEYS {
             if let Some(d) = k.default {
                 l.set(k.name, d.to_owned(), "defaults".into());
             }
         }
         if let Some(path) = &flags.config {
-            let text = std::fs::read_to_string(path).map_err(|e| ConfigError::File {
+            let text = std::fs::read_to_string(path)
+                .map_err(|e| ConfigError::File { path: path.display().to_string(), reason: e.to_string() })?;
+            let table: toml::Table = text.parse().map_err(|e: toml::de::Error| ConfigError::File {
                 path: path.display().to_string(),
                 reason: e.to_string(),
             })?;
-            let table: toml::Table =
-                text.parse()
-                    .map_err(|e: toml::de::Error| ConfigError::File {
-                        path: path.display().to_string(),
-                        reason: e.to_string(),
-                    })?;
             for (k, v) in table {
                 let key = known(&k).ok_or_else(|| ConfigError::UnknownKey {
                     key: k.clone(),
@@ -293,10 +265,8 @@ impl Settings {
             if ENV_IGNORED_PREFIXES.iter().any(|p| name.starts_with(p)) {
                 continue;
             }
-            let key = known(&rest.to_lowercase()).ok_or_else(|| ConfigError::UnknownKey {
-                key: name.clone(),
-                source_name: "the environment".into(),
-            })?;
+            let key = known(&rest.to_lowercase())
+                .ok_or_else(|| ConfigError::UnknownKey { key: name.clone(), source_name: "the environment".into() })?;
             l.set(key, value, format!("environment variable {name}"));
         }
         for (key, value) in flags.values() {
@@ -308,29 +278,15 @@ impl Settings {
     }
 
     fn from_layers(l: &Layered) -> Result<Settings, ConfigError> {
-        let listen: SocketAddr = l.required("listen", |v| {
-            v.parse()
-                .map_err(|e| format!("{e}; expected address:port like 127.0.0.1:8080"))
-        })?;
+        let listen: SocketAddr =
+            l.required("listen", |v| v.parse().map_err(|e| format!("{e}; expected address:port like 127.0.0.1:8080")))?;
         let public_url = match l.parse("public_url", parse_public_url)? {
             Some(u) => u,
             None => {
-                let host = if listen.ip().is_unspecified() {
-                    "localhost".to_owned()
-                } else {
-                    listen.ip().to_string()
-                };
-                let host = if listen.is_ipv6() && !listen.ip().is_unspecified() {
-                    format!("[{host}]")
-                } else {
-                    host
-                };
+                let host = if listen.ip().is_unspecified() { "localhost".to_owned() } else { listen.ip().to_string() };
+                let host = if listen.is_ipv6() && !listen.ip().is_unspecified() { format!("[{host}]") } else { host };
                 parse_public_url(&format!("http://{host}:{}", listen.port())).map_err(|reason| {
-                    ConfigError::Invalid {
-                        key: "public_url",
-                        source_name: "derived from listen".into(),
-                        reason,
-                    }
+                    ConfigError::Invalid { key: "public_url", source_name: "derived from listen".into(), reason }
                 })?
             }
         };
@@ -365,19 +321,12 @@ impl Settings {
             }
         })?;
         let email_from = l.parse("email_from", |v| {
-            domain::operator::Email::parse(v)
-                .map(|_| v.trim().to_owned())
-                .map_err(|e| e.to_string())
+            domain::operator::Email::parse(v).map(|_| v.trim().to_owned()).map_err(|e| e.to_string())
         })?;
-        let master_key = l.parse("master_key", |v| {
-            MasterKey::parse(v).map_err(|e| e.to_string())
-        })?;
+        let master_key = l.parse("master_key", |v| MasterKey::parse(v).map_err(|e| e.to_string()))?;
         let site_dir = PathBuf::from(l.required("site_dir", non_empty)?);
         let seconds = |v: &str| -> Result<Duration, String> {
-            let n: u64 = v
-                .trim()
-                .parse()
-                .map_err(|_| "expected a whole number of seconds".to_owned())?;
+            let n: u64 = v.trim().parse().map_err(|_| "expected a whole number of seconds".to_owned())?;
             if n == 0 {
                 return Err("must be at least 1 second".into());
             }
@@ -386,11 +335,9 @@ impl Settings {
         let session_idle_timeout = l.required("session_idle_timeout", seconds)?;
         let session_absolute_timeout = l.required("session_absolute_timeout", seconds)?;
         let bootstrap_operator =
-            pair(l, "bootstrap_operator_email", "bootstrap_operator_password")?
-                .map(|(e, p)| (e, Password::new(p)));
+            pair(l, "bootstrap_operator_email", "bootstrap_operator_password")?.map(|(e, p)| (e, Password::new(p)));
         let bootstrap_admin_key =
-            pair(l, "bootstrap_access_key_id", "bootstrap_secret_access_key")?
-                .map(|(k, s)| (k, SecretString::new(s)));
+            pair(l, "bootstrap_access_key_id", "bootstrap_secret_access_key")?.map(|(k, s)| (k, SecretString::new(s)));
         Ok(Settings {
             listen,
             public_url,
@@ -412,8 +359,7 @@ impl Settings {
 
     /// Settings for tests: a fresh data dir, port 0, quiet logs.
     pub fn for_tests(data_dir: PathBuf, database_url: Option<String>) -> Settings {
-        let db = database_url
-            .unwrap_or_else(|| format!("sqlite://{}", data_dir.join("cognate.db").display()));
+        let db = database_url.unwrap_or_else(|| format!("sqlite://{}", data_dir.join("cognate.db").display()));
         Settings {
             listen: SocketAddr::from(([127, 0, 0, 1], 0)),
             public_url: Url::parse("http://127.0.0.1").unwrap_or_else(|_| unreachable_url()),
@@ -468,16 +414,11 @@ fn non_empty(v: &str) -> Result<String, String> {
 }
 
 fn parse_public_url(v: &str) -> Result<Url, String> {
-    let u = Url::parse(v.trim())
-        .map_err(|e| format!("{e}; expected a URL like https://id.example.com"))?;
+    let u = Url::parse(v.trim()).map_err(|e| format!("{e}; expected a URL like https://id.example.com"))?;
     if !matches!(u.scheme(), "http" | "https") {
         return Err("scheme must be http or https".into());
     }
-    if u.query().is_some()
-        || u.fragment().is_some()
-        || !u.username().is_empty()
-        || u.password().is_some()
-    {
+    if u.query().is_some() || u.fragment().is_some() || !u.username().is_empty() || u.password().is_some() {
         return Err("must not have credentials, a query or a fragment".into());
     }
     if u.host_str().is_none() {
@@ -488,24 +429,16 @@ fn parse_public_url(v: &str) -> Result<Url, String> {
     Url::parse(&text).map_err(|e| e.to_string())
 }
 
-fn pair(
-    l: &Layered,
-    a: &'static str,
-    b: &'static str,
-) -> Result<Option<(String, String)>, ConfigError> {
+fn pair(l: &Layered, a: &'static str, b: &'static str) -> Result<Option<(String, String)>, ConfigError> {
     match (l.raw(a), l.raw(b)) {
         (Some((x, _)), Some((y, _))) => Ok(Some((x.to_owned(), y.to_owned()))),
         (None, None) => Ok(None),
-        (Some(_), None) => Err(ConfigError::Pair(format!(
-            "{} is set but {} is not; set both or neither",
-            env_name(a),
-            env_name(b)
-        ))),
-        (None, Some(_)) => Err(ConfigError::Pair(format!(
-            "{} is set but {} is not; set both or neither",
-            env_name(b),
-            env_name(a)
-        ))),
+        (Some(_), None) => {
+            Err(ConfigError::Pair(format!("{} is set but {} is not; set both or neither", env_name(a), env_name(b))))
+        }
+        (None, Some(_)) => {
+            Err(ConfigError::Pair(format!("{} is set but {} is not; set both or neither", env_name(b), env_name(a))))
+        }
     }
 }
 
@@ -518,10 +451,7 @@ mod tests {
     use super::*;
 
     fn env(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
-        pairs
-            .iter()
-            .map(|(a, b)| (a.to_string(), b.to_string()))
-            .collect()
+        pairs.iter().map(|(a, b)| (a.to_string(), b.to_string())).collect()
     }
 
     #[test]
@@ -537,24 +467,11 @@ mod tests {
     fn flags_override_environment_which_overrides_the_file() {
         let dir = tempfile::tempdir().unwrap();
         let file = dir.path().join("c.toml");
-        std::fs::write(
-            &file,
-            "listen = \"127.0.0.1:1000\"\nregion = \"eu-west-1\"\nsession_idle_timeout = 60\n",
-        )
-        .unwrap();
-        let flags = Flags {
-            config: Some(file),
-            listen: Some("127.0.0.1:3000".into()),
-            ..Flags::default()
-        };
-        let s = Settings::load(
-            &flags,
-            env(&[
-                ("COGNATE_LISTEN", "127.0.0.1:2000"),
-                ("COGNATE_REGION", "ap-south-1"),
-            ]),
-        )
-        .unwrap();
+        std::fs::write(&file, "listen = \"127.0.0.1:1000\"\nregion = \"eu-west-1\"\nsession_idle_timeout = 60\n")
+            .unwrap();
+        let flags = Flags { config: Some(file), listen: Some("127.0.0.1:3000".into()), ..Flags::default() };
+        let s = Settings::load(&flags, env(&[("COGNATE_LISTEN", "127.0.0.1:2000"), ("COGNATE_REGION", "ap-south-1")]))
+            .unwrap();
         assert_eq!(s.listen.port(), 3000);
         assert_eq!(s.region.as_str(), "ap-south-1");
         assert_eq!(s.session_idle_timeout, Duration::from_secs(60));
@@ -562,86 +479,48 @@ mod tests {
 
     #[test]
     fn unknown_keys_and_bad_values_name_the_key() {
-        let e = Settings::load(&Flags::default(), env(&[("COGNATE_LISTN", "x")]))
-            .unwrap_err()
-            .to_string();
+        let e = Settings::load(&Flags::default(), env(&[("COGNATE_LISTN", "x")])).unwrap_err().to_string();
         assert!(e.contains("COGNATE_LISTN"), "{e}");
-        let e = Settings::load(&Flags::default(), env(&[("COGNATE_LISTEN", "nope")]))
-            .unwrap_err()
-            .to_string();
+        let e = Settings::load(&Flags::default(), env(&[("COGNATE_LISTEN", "nope")])).unwrap_err().to_string();
         assert!(e.contains("listen") && e.contains("COGNATE_LISTEN"), "{e}");
-        let e = Settings::load(&Flags::default(), env(&[("COGNATE_PUBLIC_URL", "ftp://x")]))
-            .unwrap_err()
-            .to_string();
+        let e = Settings::load(&Flags::default(), env(&[("COGNATE_PUBLIC_URL", "ftp://x")])).unwrap_err().to_string();
         assert!(e.contains("public_url"), "{e}");
-        let e = Settings::load(&Flags::default(), env(&[("COGNATE_MASTER_KEY", "short")]))
+        let e = Settings::load(&Flags::default(), env(&[("COGNATE_MASTER_KEY", "short")])).unwrap_err().to_string();
+        assert!(e.contains("master_key"), "{e}");
+        let e =
+            Settings::load(&Flags::default(), env(&[("COGNATE_DATABASE_URL", "mysql://x")])).unwrap_err().to_string();
+        assert!(e.contains("database_url"), "{e}");
+        let e = Settings::load(&Flags::default(), env(&[("COGNATE_BOOTSTRAP_OPERATOR_EMAIL", "a@b.c")]))
             .unwrap_err()
             .to_string();
-        assert!(e.contains("master_key"), "{e}");
-        let e = Settings::load(
-            &Flags::default(),
-            env(&[("COGNATE_DATABASE_URL", "mysql://x")]),
-        )
-        .unwrap_err()
-        .to_string();
-        assert!(e.contains("database_url"), "{e}");
-        let e = Settings::load(
-            &Flags::default(),
-            env(&[("COGNATE_BOOTSTRAP_OPERATOR_EMAIL", "a@b.c")]),
-        )
-        .unwrap_err()
-        .to_string();
         assert!(e.contains("COGNATE_BOOTSTRAP_OPERATOR_PASSWORD"), "{e}");
         let dir = tempfile::tempdir().unwrap();
         let file = dir.path().join("c.toml");
         std::fs::write(&file, "colour = \"blue\"\n").unwrap();
-        let e = Settings::load(
-            &Flags {
-                config: Some(file),
-                ..Flags::default()
-            },
-            vec![],
-        )
-        .unwrap_err()
-        .to_string();
+        let e = Settings::load(&Flags { config: Some(file), ..Flags::default() }, vec![]).unwrap_err().to_string();
         assert!(e.contains("colour"), "{e}");
     }
 
     #[test]
     fn test_variables_and_other_prefixes_are_ignored() {
-        let s = Settings::load(
-            &Flags::default(),
-            env(&[
-                ("COGNATE_TEST_POSTGRES_URL", "postgres://x"),
-                ("PATH", "/bin"),
-            ]),
-        );
+        let s =
+            Settings::load(&Flags::default(), env(&[("COGNATE_TEST_POSTGRES_URL", "postgres://x"), ("PATH", "/bin")]));
         assert!(s.is_ok());
     }
 
     #[test]
     fn public_url_drops_the_trailing_slash_and_refuses_queries() {
-        let s = Settings::load(
-            &Flags::default(),
-            env(&[("COGNATE_PUBLIC_URL", "https://id.example.com/base/")]),
-        )
-        .unwrap();
+        let s =
+            Settings::load(&Flags::default(), env(&[("COGNATE_PUBLIC_URL", "https://id.example.com/base/")])).unwrap();
         assert_eq!(s.public_url.as_str(), "https://id.example.com/base");
         assert!(s.https());
-        assert!(Settings::load(
-            &Flags::default(),
-            env(&[("COGNATE_PUBLIC_URL", "https://x/?a=b")])
-        )
-        .is_err());
+        assert!(Settings::load(&Flags::default(), env(&[("COGNATE_PUBLIC_URL", "https://x/?a=b")])).is_err());
     }
 
     #[test]
     fn database_passwords_are_redacted_for_logs() {
-        let s = Settings::load(
-            &Flags::default(),
-            env(&[("COGNATE_DATABASE_URL", "postgres://u:secret@h/db")]),
-        )
-        .unwrap();
+        let s =
+            Settings::load(&Flags::default(), env(&[("COGNATE_DATABASE_URL", "postgres://u:secret@h/db")])).unwrap();
         assert!(!s.database_url_redacted().contains("secret"));
         assert!(!format!("{s:?}").contains("secret"));
     }

@@ -6,17 +6,13 @@ use domain::crypto::MasterKey;
 use std::path::Path;
 
 /// The configured key, or the one in `<data_dir>/master.key`, creating it if absent.
-pub fn load_or_create(
-    configured: Option<&MasterKey>,
-    data_dir: &Path,
-) -> anyhow::Result<MasterKey> {
+pub fn load_or_create(configured: Option<&MasterKey>, data_dir: &Path) -> anyhow::Result<MasterKey> {
     if let Some(k) = configured {
         return Ok(k.clone());
     }
     let path = data_dir.join("master.key");
     match std::fs::read_to_string(&path) {
-        Ok(text) => MasterKey::parse(&text)
-            .with_context(|| format!("reading master key file {}", path.display())),
+        Ok(text) => MasterKey::parse(&text).with_context(|| format!("reading master key file {}", path.display())),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
             let key = MasterKey::generate();
             write_private(&path, &key.to_base64())
@@ -60,10 +56,7 @@ mod tests {
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;
-            let mode = std::fs::metadata(dir.path().join("master.key"))
-                .unwrap()
-                .permissions()
-                .mode();
+            let mode = std::fs::metadata(dir.path().join("master.key")).unwrap().permissions().mode();
             assert_eq!(mode & 0o777, 0o600);
         }
     }
@@ -72,10 +65,7 @@ mod tests {
     fn a_configured_key_wins_and_a_corrupt_file_is_an_error() {
         let dir = tempfile::tempdir().unwrap();
         let k = MasterKey::generate();
-        assert_eq!(
-            load_or_create(Some(&k), dir.path()).unwrap().to_base64(),
-            k.to_base64()
-        );
+        assert_eq!(load_or_create(Some(&k), dir.path()).unwrap().to_base64(), k.to_base64());
         std::fs::write(dir.path().join("master.key"), "garbage").unwrap();
         assert!(load_or_create(None, dir.path()).is_err());
     }

@@ -7,6 +7,7 @@ use domain::clock::{Clock, Timestamp};
 use domain::crypto::sha256_hex;
 use domain::ports::{SessionRecordStore, StoreError};
 use std::sync::Arc;
+use std::time::Duration;
 use tower_sessions::session::{Id, Record};
 use tower_sessions::session_store::{Error, Result};
 use tower_sessions::SessionStore;
@@ -16,6 +17,7 @@ use tower_sessions::SessionStore;
 pub struct DbSessionStore {
     store: Arc<dyn SessionRecordStore>,
     clock: Arc<dyn Clock>,
+    idle: Duration,
 }
 
 impl std::fmt::Debug for DbSessionStore {
@@ -25,18 +27,21 @@ impl std::fmt::Debug for DbSessionStore {
 }
 
 impl DbSessionStore {
-    /// Sessions in `store`.
-    pub fn new(store: Arc<dyn SessionRecordStore>, clock: Arc<dyn Clock>) -> Self {
-        DbSessionStore { store, clock }
+    /// Sessions in `store` that expire after `idle` without a request.
+    pub fn new(store: Arc<dyn SessionRecordStore>, clock: Arc<dyn Clock>, idle: Duration) -> Self {
+        DbSessionStore { store, clock, idle }
+    }
+
+    /// The server-side expiry is computed here from our clock rather than taken from
+    /// tower-sessions' record (which reads the wall clock), so one clock rules both the
+    /// idle timeout and the absolute one.
+    fn expiry(&self) -> Timestamp {
+        self.clock.now().plus(self.idle)
     }
 }
 
 fn key(id: &Id) -> String {
     sha256_hex(id.to_string().as_bytes())
-}
-
-fn expiry(r: &Record) -> Timestamp {
-    Timestamp(i64::try_from(r.expiry_date.unix_timestamp_nanos() / 1_000_000).unwrap_or(i64::MAX))
 }
 
 fn backend(e: StoreError) -> Error {
@@ -49,11 +54,7 @@ impl SessionStore for DbSessionStore {
         // Ids are 128 random bits; on the impossible collision, draw again.
         for _ in 0..4 {
             let data = serde_json::to_vec(&*record).map_err(|e| Error::Encode(e.to_string()))?;
-            match self
-                .store
-                .create_session(&key(&record.id), &data, expiry(record))
-                .await
-            {
+            match self.store.create_session(&key(&record.id), &data, self.expiry()).await {
                 Ok(()) => return Ok(()),
                 Err(StoreError::Conflict(_)) => record.id = Id::default(),
                 Err(e) => return Err(backend(e)),
@@ -64,24 +65,14 @@ impl SessionStore for DbSessionStore {
 
     async fn save(&self, record: &Record) -> Result<()> {
         let data = serde_json::to_vec(record).map_err(|e| Error::Encode(e.to_string()))?;
-        self.store
-            .save_session(&key(&record.id), &data, expiry(record))
-            .await
-            .map_err(backend)
+        self.store.save_session(&key(&record.id), &data, self.expiry()).await.map_err(backend)
     }
 
     async fn load(&self, id: &Id) -> Result<Option<Record>> {
-        let Some(data) = self
-            .store
-            .load_session(&key(id), self.clock.now())
-            .await
-            .map_err(backend)?
-        else {
+        let Some(data) = self.store.load_session(&key(id), self.clock.now()).await.map_err(backend)? else {
             return Ok(None);
         };
-        serde_json::from_slice(&data)
-            .map(Some)
-            .map_err(|e| Error::Decode(e.to_string()))
+        serde_json::from_slice(&data).map(Some).map_err(|e| Error::Decode(e.to_string()))
     }
 
     async fn delete(&self, id: &Id) -> Result<()> {
@@ -90,10 +81,7 @@ impl SessionStore for DbSessionStore {
 }
 
 /// Deletes expired sessions every few minutes, for as long as the server runs.
-pub fn spawn_cleanup(
-    store: Arc<dyn SessionRecordStore>,
-    clock: Arc<dyn Clock>,
-) -> tokio::task::JoinHandle<()> {
+pub fn spawn_cleanup(store: Arc<dyn SessionRecordStore>, clock: Arc<dyn Clock>) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(std::time::Duration::from_secs(300));
         loop {

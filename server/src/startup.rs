@@ -58,14 +58,10 @@ impl Application {
     }
 
     /// Builds with the given clock (tests pass a fixed one).
-    pub async fn build_with_clock(
-        mut settings: Settings,
-        clock: Arc<dyn Clock>,
-    ) -> anyhow::Result<Self> {
+    pub async fn build_with_clock(mut settings: Settings, clock: Arc<dyn Clock>) -> anyhow::Result<Self> {
         std::fs::create_dir_all(&settings.data_dir)
             .with_context(|| format!("creating data directory {}", settings.data_dir.display()))?;
-        let master =
-            crate::master_key::load_or_create(settings.master_key.as_ref(), &settings.data_dir)?;
+        let master = crate::master_key::load_or_create(settings.master_key.as_ref(), &settings.data_dir)?;
 
         tracing::info!(database = %settings.database_url_redacted(), "opening database");
         let sql = SqlStore::open(settings.database_url.secret())
@@ -73,9 +69,8 @@ impl Application {
             .with_context(|| format!("opening database {}", settings.database_url_redacted()))?;
         let store: Arc<dyn Store> = Arc::new(sql.clone());
 
-        let listener = TcpListener::bind(settings.listen)
-            .await
-            .with_context(|| format!("binding {}", settings.listen))?;
+        let listener =
+            TcpListener::bind(settings.listen).await.with_context(|| format!("binding {}", settings.listen))?;
         let local_addr = listener.local_addr()?;
         if settings.public_url.port() == Some(0) {
             // Port 0 asks the OS for a port; the public URL follows what was bound.
@@ -87,20 +82,13 @@ impl Application {
         let admin_keys = AdminKeyService::new(store.clone(), clock.clone(), master);
 
         if let Some((email, password)) = settings.bootstrap_operator.clone() {
-            match operators
-                .bootstrap(&email, password)
-                .await
-                .context("COGNATE_BOOTSTRAP_OPERATOR_EMAIL")?
-            {
+            match operators.bootstrap(&email, password).await.context("COGNATE_BOOTSTRAP_OPERATOR_EMAIL")? {
                 Some(op) => tracing::info!(operator = %op.email, "bootstrap operator created"),
                 None => tracing::info!("operators exist; bootstrap operator not needed"),
             }
         }
         if let Some((id, secret)) = settings.bootstrap_admin_key.clone() {
-            admin_keys
-                .register(&id, &secret)
-                .await
-                .context("COGNATE_BOOTSTRAP_ACCESS_KEY_ID")?;
+            admin_keys.register(&id, &secret).await.context("COGNATE_BOOTSTRAP_ACCESS_KEY_ID")?;
             tracing::info!(access_key_id = %id, "bootstrap admin API key registered");
         }
         let setup = Arc::new(SetupGate::default());
@@ -122,19 +110,10 @@ impl Application {
             clock: clock.clone(),
             session_absolute_timeout: settings.session_absolute_timeout,
         };
-        let console = ConsoleState {
-            services: services.clone(),
-            setup,
-        };
+        let console = ConsoleState { services: services.clone(), setup };
         let router = routes(&settings, console, store.clone(), clock);
         tracing::info!(address = %local_addr, public_url = %settings.public_url, "Cognate is listening");
-        Ok(Application {
-            listener,
-            router,
-            store: sql,
-            local_addr,
-            setup_token,
-        })
+        Ok(Application { listener, router, store: sql, local_addr, setup_token })
     }
 
     /// The bound port.
@@ -149,31 +128,19 @@ impl Application {
 
     /// Serves until `shutdown` resolves, then lets in-flight requests finish and closes
     /// the database.
-    pub async fn run_until_stopped(
-        self,
-        shutdown: impl Future<Output = ()> + Send + 'static,
-    ) -> anyhow::Result<()> {
+    pub async fn run_until_stopped(self, shutdown: impl Future<Output = ()> + Send + 'static) -> anyhow::Result<()> {
         let store = self.store.clone();
-        axum::serve(
-            self.listener,
-            self.router
-                .into_make_service_with_connect_info::<SocketAddr>(),
-        )
-        .with_graceful_shutdown(shutdown)
-        .await
-        .context("serving HTTP")?;
+        axum::serve(self.listener, self.router.into_make_service_with_connect_info::<SocketAddr>())
+            .with_graceful_shutdown(shutdown)
+            .await
+            .context("serving HTTP")?;
         store.close().await;
         tracing::info!("stopped");
         Ok(())
     }
 }
 
-fn routes(
-    settings: &Settings,
-    console: ConsoleState,
-    store: Arc<dyn Store>,
-    clock: Arc<dyn Clock>,
-) -> Router {
+fn routes(settings: &Settings, console: ConsoleState, store: Arc<dyn Store>, clock: Arc<dyn Clock>) -> Router {
     let leptos_options = LeptosOptions::builder()
         .output_name("cognate")
         .site_root(settings.site_dir.display().to_string())
@@ -181,28 +148,21 @@ fn routes(
         .site_addr(settings.listen)
         .build();
     let health_store: Arc<dyn HealthStore> = store.clone();
-    let state = AppState {
-        leptos_options: leptos_options.clone(),
-        console: console.clone(),
-        health: health_store,
-    };
+    let state = AppState { leptos_options: leptos_options.clone(), console: console.clone(), health: health_store };
 
     let sessions: Arc<dyn SessionRecordStore> = store;
     session_store::spawn_cleanup(sessions.clone(), clock.clone());
-    let idle = time::Duration::seconds(
-        i64::try_from(settings.session_idle_timeout.as_secs()).unwrap_or(1800),
-    );
-    let session_layer = SessionManagerLayer::new(DbSessionStore::new(sessions, clock))
-        .with_name(if settings.https() {
-            "__Host-cognate_console"
-        } else {
-            "cognate_console"
-        })
+    let idle = time::Duration::seconds(i64::try_from(settings.session_idle_timeout.as_secs()).unwrap_or(1800));
+    let session_layer = SessionManagerLayer::new(DbSessionStore::new(sessions, clock, settings.session_idle_timeout))
+        .with_name(if settings.https() { "__Host-cognate_console" } else { "cognate_console" })
         .with_http_only(true)
         .with_secure(settings.https())
         .with_same_site(SameSite::Strict)
         .with_path("/")
-        .with_expiry(Expiry::OnInactivity(idle));
+        .with_expiry(Expiry::OnInactivity(idle))
+        // Save on every request so the idle timeout counts from the last request, not
+        // from the last change to the session's data.
+        .with_always_save(true);
 
     let services = console.services.clone();
     let leptos_routes = generate_route_list(App);
@@ -214,21 +174,13 @@ fn routes(
         .route("/admin/login", post(console::auth::login))
         .route("/admin/logout", post(console::auth::logout))
         .route("/admin/setup", post(console::auth::setup))
-        .leptos_routes_with_context(
-            &state,
-            leptos_routes,
-            move || provide_context(services.clone()),
-            {
-                let o = leptos_options.clone();
-                move || shell(o.clone())
-            },
-        )
+        .leptos_routes_with_context(&state, leptos_routes, move || provide_context(services.clone()), {
+            let o = leptos_options.clone();
+            move || shell(o.clone())
+        })
         .nest_service("/pkg", ServeDir::new(site_pkg))
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
-        .layer(axum::middleware::from_fn_with_state(
-            console.clone(),
-            console::guard::pages,
-        ))
+        .layer(axum::middleware::from_fn_with_state(console.clone(), console::guard::pages))
         .layer(session_layer)
         .layer(axum::middleware::from_fn_with_state(
             csrf::TrustedOrigin::from_public_url(&settings.public_url),
@@ -238,17 +190,10 @@ fn routes(
         router = router.layer(layer);
     }
     router
-        .layer(
-            TraceLayer::new_for_http().make_span_with(|req: &axum::http::Request<_>| {
-                let id = req
-                    .headers()
-                    .get("x-request-id")
-                    .and_then(|v| v.to_str().ok())
-                    .unwrap_or("-")
-                    .to_owned();
-                tracing::info_span!("request", method = %req.method(), path = %req.uri().path(), request_id = %id)
-            }),
-        )
+        .layer(TraceLayer::new_for_http().make_span_with(|req: &axum::http::Request<_>| {
+            let id = req.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or("-").to_owned();
+            tracing::info_span!("request", method = %req.method(), path = %req.uri().path(), request_id = %id)
+        }))
         .layer(PropagateRequestIdLayer::x_request_id())
         .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
         .with_state(state)

@@ -11,40 +11,51 @@ use leptos::prelude::*;
 pub async fn take_form_messages() -> Result<FormMessages, AdminError> {
     let session = crate::ssr::session::AdminSession::from_request().await?;
     let flash = session.take_flash().await?;
-    Ok(FormMessages {
-        error: flash.error,
-        email: flash.email,
-        notice: flash.notice,
-    })
+    Ok(FormMessages { error: flash.error, email: flash.email, notice: flash.notice })
 }
 
 /// The signed-in operator.
 #[server(endpoint = "current_operator")]
 pub async fn current_operator() -> Result<OperatorView, AdminError> {
-    let (ctx, _) = crate::ssr::admin_and_services().await?;
-    Ok(OperatorView::from(&ctx))
+    crate::ssr::respond(
+        async {
+            let (ctx, _) = crate::ssr::admin_and_services().await?;
+            Ok(OperatorView::from(&ctx))
+        }
+        .await,
+    )
 }
 
 /// Every user pool, newest first.
 #[server(endpoint = "list_pools")]
 pub async fn list_pools() -> Result<Vec<PoolSummary>, AdminError> {
-    let (ctx, svc) = crate::ssr::admin_and_services().await?;
-    let pools = svc.pools.list(&ctx).await.map_err(crate::ssr::internal)?;
-    Ok(pools.iter().map(PoolSummary::from).collect())
+    crate::ssr::respond(
+        async {
+            let (ctx, svc) = crate::ssr::admin_and_services().await?;
+            let pools = svc.pools.list(&ctx).await.map_err(crate::ssr::internal)?;
+            Ok(pools.iter().map(PoolSummary::from).collect())
+        }
+        .await,
+    )
 }
 
 /// Creates a user pool named `name`.
 #[server(endpoint = "create_pool")]
 pub async fn create_pool(name: String) -> Result<PoolSummary, AdminError> {
     use domain::pool::PoolError;
-    let (ctx, svc) = crate::ssr::admin_and_services().await?;
-    let writer = ctx.for_write()?;
-    match svc.pools.create(&writer, &name).await {
-        Ok(pool) => {
-            tracing::info!(operator = %ctx.operator().email, pool_id = %pool.id, "user pool created");
-            Ok(PoolSummary::from(&pool))
+    crate::ssr::respond(
+        async {
+            let (ctx, svc) = crate::ssr::admin_and_services().await?;
+            let writer = ctx.for_write()?;
+            match svc.pools.create(&writer, &name).await {
+                Ok(pool) => {
+                    tracing::info!(operator = %ctx.operator().email, pool_id = %pool.id, "user pool created");
+                    Ok(PoolSummary::from(&pool))
+                }
+                Err(PoolError::Name(e)) => Err(AdminError::invalid("name", e)),
+                Err(PoolError::Store(e)) => Err(crate::ssr::internal(e)),
+            }
         }
-        Err(PoolError::Name(e)) => Err(AdminError::invalid("name", e)),
-        Err(PoolError::Store(e)) => Err(crate::ssr::internal(e)),
-    }
+        .await,
+    )
 }

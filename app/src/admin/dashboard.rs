@@ -65,6 +65,13 @@ fn CreatePoolForm(action: ServerAction<CreatePool>) -> impl IntoView {
         Some(Err(e)) => Some(e.to_string()),
         _ => None,
     };
+    let input = NodeRef::<leptos::html::Input>::new();
+    // After a successful create, empty the field for the next pool.
+    Effect::new(move |_| {
+        if let (Some(Ok(_)), Some(el)) = (result.get(), input.get()) {
+            el.set_value("");
+        }
+    });
     let created = move || match result.get() {
         Some(Ok(p)) => Some(format!("Created pool {} ({}).", p.name, p.id)),
         _ => None,
@@ -75,7 +82,7 @@ fn CreatePoolForm(action: ServerAction<CreatePool>) -> impl IntoView {
             <ActionForm action=action attr:class="inline-form">
                 <div class="field">
                     <label for="pool-name">"Pool name"</label>
-                    <input id="pool-name" name="name" type="text" required maxlength="128"
+                    <input node_ref=input id="pool-name" name="name" type="text" required maxlength="128"
                         placeholder="e.g. Customers"
                         aria-invalid=move || error().is_some().then_some("true")
                         aria-describedby=move || error().map(|_| "pool-name-error") />

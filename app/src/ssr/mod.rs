@@ -41,15 +41,31 @@ pub fn services() -> Result<ConsoleServices, AdminError> {
 pub async fn admin_and_services() -> Result<(AdminCtx, ConsoleServices), AdminError> {
     let svc = services()?;
     let session = AdminSession::from_request().await?;
-    let id = session
-        .operator_id(svc.clock.now(), svc.session_absolute_timeout)
-        .await?
-        .ok_or(AdminError::Unauthenticated)?;
+    let id =
+        session.operator_id(svc.clock.now(), svc.session_absolute_timeout).await?.ok_or(AdminError::Unauthenticated)?;
     let ctx = svc.operators.authorize(&id).await.map_err(|e| match e {
         AuthorizeError::Access(_) => AdminError::Unauthenticated,
         AuthorizeError::Store(e) => internal(e),
     })?;
     Ok((ctx, svc))
+}
+
+/// Gives a failed server function the HTTP status that fits its error (server
+/// functions answer 500 for every error otherwise), then passes the result on.
+pub fn respond<T>(result: Result<T, AdminError>) -> Result<T, AdminError> {
+    use axum::http::StatusCode;
+    if let Err(e) = &result {
+        let status = match e {
+            AdminError::Unauthenticated => StatusCode::UNAUTHORIZED,
+            AdminError::Forbidden => StatusCode::FORBIDDEN,
+            AdminError::Invalid { .. } | AdminError::Request(_) => StatusCode::BAD_REQUEST,
+            AdminError::Internal => StatusCode::INTERNAL_SERVER_ERROR,
+        };
+        if let Some(res) = use_context::<leptos_axum::ResponseOptions>() {
+            res.set_status(status);
+        }
+    }
+    result
 }
 
 /// Logs an internal error once and hides it from the client.

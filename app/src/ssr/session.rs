@@ -37,34 +37,21 @@ impl AdminSession {
 
     /// The session of the request being served (server functions and page renders).
     pub async fn from_request() -> Result<Self, AdminError> {
-        leptos_axum::extract::<Session>()
-            .await
-            .map(AdminSession)
-            .map_err(super::internal)
+        leptos_axum::extract::<Session>().await.map(AdminSession).map_err(super::internal)
     }
 
     /// Marks the operator signed in. The session id changes first, so an id planted
     /// before sign-in (session fixation) is worthless afterwards.
     pub async fn sign_in(&self, operator_id: &str, now: Timestamp) -> Result<(), AdminError> {
         self.0.cycle_id().await.map_err(store_err)?;
-        self.0
-            .insert(OPERATOR_ID, operator_id)
-            .await
-            .map_err(store_err)?;
-        self.0
-            .insert(SIGNED_IN_AT, now.millis())
-            .await
-            .map_err(store_err)?;
+        self.0.insert(OPERATOR_ID, operator_id).await.map_err(store_err)?;
+        self.0.insert(SIGNED_IN_AT, now.millis()).await.map_err(store_err)?;
         Ok(())
     }
 
     /// The signed-in operator's id, unless the session passed its absolute lifetime
     /// (then it is ended here).
-    pub async fn operator_id(
-        &self,
-        now: Timestamp,
-        absolute: Duration,
-    ) -> Result<Option<String>, AdminError> {
+    pub async fn operator_id(&self, now: Timestamp, absolute: Duration) -> Result<Option<String>, AdminError> {
         let id: Option<String> = self.0.get(OPERATOR_ID).await.map_err(store_err)?;
         let Some(id) = id else { return Ok(None) };
         let at: Option<i64> = self.0.get(SIGNED_IN_AT).await.map_err(store_err)?;
@@ -89,11 +76,6 @@ impl AdminSession {
 
     /// Takes the message left for this page.
     pub async fn take_flash(&self) -> Result<Flash, AdminError> {
-        Ok(self
-            .0
-            .remove::<Flash>(FLASH)
-            .await
-            .map_err(store_err)?
-            .unwrap_or_default())
+        Ok(self.0.remove::<Flash>(FLASH).await.map_err(store_err)?.unwrap_or_default())
     }
 }

@@ -42,9 +42,7 @@ impl AdminCtx {
     /// The write capability, if the operator's role grants it.
     pub fn for_write(&self) -> Result<WriteCtx, AccessError> {
         match self.operator.role {
-            OperatorRole::Administrator => Ok(WriteCtx {
-                operator: self.operator.clone(),
-            }),
+            OperatorRole::Administrator => Ok(WriteCtx { operator: self.operator.clone() }),
             OperatorRole::Viewer => Err(AccessError::ReadOnly),
         }
     }

@@ -51,23 +51,13 @@ pub struct AdminKeyService {
 impl AdminKeyService {
     /// A service sealing secrets with `master`.
     pub fn new(store: Arc<dyn Store>, clock: Arc<dyn Clock>, master: MasterKey) -> Self {
-        AdminKeyService {
-            store,
-            clock,
-            master,
-        }
+        AdminKeyService { store, clock, master }
     }
 
     /// Registers (or re-registers with a new secret) a key pair from configuration.
-    pub async fn register(
-        &self,
-        access_key_id: &str,
-        secret: &SecretString,
-    ) -> Result<(), AdminKeyError> {
+    pub async fn register(&self, access_key_id: &str, secret: &SecretString) -> Result<(), AdminKeyError> {
         let id_ok = (16..=128).contains(&access_key_id.len())
-            && access_key_id
-                .bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b == b'_');
+            && access_key_id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_');
         if !id_ok {
             return Err(AdminKeyError::BadAccessKeyId);
         }
@@ -86,10 +76,7 @@ impl AdminKeyService {
 
     /// The secret of an active key, for verifying a signature; `None` for unknown or
     /// disabled keys.
-    pub async fn active_secret(
-        &self,
-        access_key_id: &str,
-    ) -> Result<Option<SecretString>, AdminKeyError> {
+    pub async fn active_secret(&self, access_key_id: &str) -> Result<Option<SecretString>, AdminKeyError> {
         let Some(rec) = self.store.find_admin_key(access_key_id).await? else {
             return Ok(None);
         };
@@ -97,8 +84,6 @@ impl AdminKeyService {
             return Ok(None);
         }
         let plain = self.master.open(SEAL_CONTEXT, &rec.sealed_secret)?;
-        Ok(Some(SecretString::new(
-            String::from_utf8_lossy(&plain).into_owned(),
-        )))
+        Ok(Some(SecretString::new(String::from_utf8_lossy(&plain).into_owned())))
     }
 }

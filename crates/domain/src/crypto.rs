@@ -64,14 +64,9 @@ impl MasterKey {
         let cipher = XChaCha20Poly1305::new((&self.0).into());
         let mut nonce = [0u8; NONCE_LEN];
         rand::rngs::OsRng.fill_bytes(&mut nonce);
-        let payload = chacha20poly1305::aead::Payload {
-            msg: plain,
-            aad: context.as_bytes(),
-        };
+        let payload = chacha20poly1305::aead::Payload { msg: plain, aad: context.as_bytes() };
         // Encryption with a valid key and in-memory buffer cannot fail.
-        let ct = cipher
-            .encrypt(XNonce::from_slice(&nonce), payload)
-            .unwrap_or_default();
+        let ct = cipher.encrypt(XNonce::from_slice(&nonce), payload).unwrap_or_default();
         let mut out = Vec::with_capacity(NONCE_LEN + ct.len());
         out.extend_from_slice(&nonce);
         out.extend_from_slice(&ct);
@@ -85,13 +80,8 @@ impl MasterKey {
         }
         let (nonce, ct) = sealed.split_at(NONCE_LEN);
         let cipher = XChaCha20Poly1305::new((&self.0).into());
-        let payload = chacha20poly1305::aead::Payload {
-            msg: ct,
-            aad: context.as_bytes(),
-        };
-        cipher
-            .decrypt(XNonce::from_slice(nonce), payload)
-            .map_err(|_| CryptoError::OpenFailed)
+        let payload = chacha20poly1305::aead::Payload { msg: ct, aad: context.as_bytes() };
+        cipher.decrypt(XNonce::from_slice(nonce), payload).map_err(|_| CryptoError::OpenFailed)
     }
 }
 
@@ -106,9 +96,7 @@ pub fn random_token(n: usize) -> String {
 pub fn random_chars(n: usize, alphabet: &[u8]) -> String {
     use rand::Rng;
     let mut rng = rand::rngs::OsRng;
-    (0..n)
-        .map(|_| char::from(alphabet[rng.gen_range(0..alphabet.len())]))
-        .collect()
+    (0..n).map(|_| char::from(alphabet[rng.gen_range(0..alphabet.len())])).collect()
 }
 
 /// Hex SHA-256, for high-entropy tokens stored hashed (session ids, setup tokens).

@@ -4,10 +4,7 @@
 //! that own each use case, and the storage/clock ports those services need.
 //! What does not: HTTP, SQL, Leptos, sockets. Adapters live in `server`, `store` and `app`.
 #![warn(missing_docs)]
-#![cfg_attr(
-    not(test),
-    deny(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::todo)
-)]
+#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::todo))]
 
 pub mod access;
 pub mod admin_key;

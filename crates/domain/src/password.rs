@@ -5,9 +5,7 @@
 //! tokio's blocking pool and never on the runtime's worker threads.
 
 use crate::secret::Password;
-use argon2::password_hash::{
-    PasswordHash as PhcHash, PasswordHasher, PasswordVerifier, SaltString,
-};
+use argon2::password_hash::{PasswordHash as PhcHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::{Algorithm, Argon2, Params, Version};
 use std::sync::OnceLock;
 
@@ -56,9 +54,7 @@ pub fn hash_blocking(password: &Password) -> Result<PasswordHash, HashError> {
 /// Checks `password` against `hash` (blocking). A malformed stored hash never verifies.
 pub fn verify_blocking(password: &Password, hash: &PasswordHash) -> bool {
     match PhcHash::new(&hash.0) {
-        Ok(parsed) => hasher()
-            .verify_password(password.secret().as_bytes(), &parsed)
-            .is_ok(),
+        Ok(parsed) => hasher().verify_password(password.secret().as_bytes(), &parsed).is_ok(),
         Err(_) => false,
     }
 }
@@ -75,9 +71,7 @@ fn dummy_hash() -> &'static PasswordHash {
 
 /// Hashes on the blocking pool.
 pub async fn hash(password: Password) -> Result<PasswordHash, HashError> {
-    tokio::task::spawn_blocking(move || hash_blocking(&password))
-        .await
-        .map_err(|e| HashError(e.to_string()))?
+    tokio::task::spawn_blocking(move || hash_blocking(&password)).await.map_err(|e| HashError(e.to_string()))?
 }
 
 /// Verifies on the blocking pool; with `None` it verifies against a dummy hash and
@@ -104,10 +98,7 @@ mod tests {
         assert!(h.as_phc().starts_with("$argon2id$v=19$m=19456,t=2,p=1$"));
         assert!(verify_blocking(&Password::new("correct horse"), &h));
         assert!(!verify_blocking(&Password::new("wrong horse"), &h));
-        assert!(!verify_blocking(
-            &Password::new("x"),
-            &PasswordHash::from_phc("garbage".into())
-        ));
+        assert!(!verify_blocking(&Password::new("x"), &PasswordHash::from_phc("garbage".into())));
     }
 
     #[tokio::test]

@@ -31,10 +31,7 @@ pub trait OperatorStore: Send + Sync {
     /// Adds an operator; [`StoreError::Conflict`] when the email is taken.
     async fn insert_operator(&self, record: &OperatorRecord) -> Result<(), StoreError>;
     /// The operator with this email, if any.
-    async fn find_operator_by_email(
-        &self,
-        email: &Email,
-    ) -> Result<Option<OperatorRecord>, StoreError>;
+    async fn find_operator_by_email(&self, email: &Email) -> Result<Option<OperatorRecord>, StoreError>;
     /// The operator with this id, if any.
     async fn find_operator(&self, id: &OperatorId) -> Result<Option<OperatorRecord>, StoreError>;
 }
@@ -56,10 +53,7 @@ pub trait AdminKeyStore: Send + Sync {
     /// Inserts the key or replaces its secret and status.
     async fn upsert_admin_key(&self, key: &AdminKeyRecord) -> Result<(), StoreError>;
     /// The key with this access key id, if any.
-    async fn find_admin_key(
-        &self,
-        access_key_id: &str,
-    ) -> Result<Option<AdminKeyRecord>, StoreError>;
+    async fn find_admin_key(&self, access_key_id: &str) -> Result<Option<AdminKeyRecord>, StoreError>;
 }
 
 /// Failed-attempt counters for sign-in throttling, keyed by an opaque string.
@@ -77,25 +71,11 @@ pub trait ThrottleStore: Send + Sync {
 #[async_trait]
 pub trait SessionRecordStore: Send + Sync {
     /// Inserts a new session; [`StoreError::Conflict`] if the id exists.
-    async fn create_session(
-        &self,
-        id_hash: &str,
-        data: &[u8],
-        expires_at: Timestamp,
-    ) -> Result<(), StoreError>;
+    async fn create_session(&self, id_hash: &str, data: &[u8], expires_at: Timestamp) -> Result<(), StoreError>;
     /// Inserts or replaces a session.
-    async fn save_session(
-        &self,
-        id_hash: &str,
-        data: &[u8],
-        expires_at: Timestamp,
-    ) -> Result<(), StoreError>;
+    async fn save_session(&self, id_hash: &str, data: &[u8], expires_at: Timestamp) -> Result<(), StoreError>;
     /// The session's data if it exists and has not expired at `now`.
-    async fn load_session(
-        &self,
-        id_hash: &str,
-        now: Timestamp,
-    ) -> Result<Option<Vec<u8>>, StoreError>;
+    async fn load_session(&self, id_hash: &str, now: Timestamp) -> Result<Option<Vec<u8>>, StoreError>;
     /// Removes a session.
     async fn delete_session(&self, id_hash: &str) -> Result<(), StoreError>;
     /// Removes every session that expired before `now`; returns how many.
@@ -110,12 +90,7 @@ pub trait HealthStore: Send + Sync {
 }
 
 /// Everything the services need from storage.
-pub trait Store:
-    OperatorStore + PoolStore + AdminKeyStore + ThrottleStore + SessionRecordStore + HealthStore
-{
-}
+pub trait Store: OperatorStore + PoolStore + AdminKeyStore + ThrottleStore + SessionRecordStore + HealthStore {}
 
-impl<T> Store for T where
-    T: OperatorStore + PoolStore + AdminKeyStore + ThrottleStore + SessionRecordStore + HealthStore
-{
-}
+impl<T> Store for T where T: OperatorStore + PoolStore + AdminKeyStore + ThrottleStore + SessionRecordStore + HealthStore
+{}

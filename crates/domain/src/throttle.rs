@@ -30,9 +30,7 @@ pub fn lockout_for(failures: i64) -> Option<Duration> {
     if failures < FREE_ATTEMPTS {
         return None;
     }
-    let exp = u32::try_from(failures - FREE_ATTEMPTS)
-        .unwrap_or(u32::MAX)
-        .min(20);
+    let exp = u32::try_from(failures - FREE_ATTEMPTS).unwrap_or(u32::MAX).min(20);
     Some(Duration::from_secs(1u64 << exp).min(MAX_LOCKOUT))
 }
 
@@ -49,11 +47,7 @@ pub fn record_failure(state: Option<&ThrottleState>, now: Timestamp) -> Throttle
         _ => 0,
     };
     let failures = previous + 1;
-    ThrottleState {
-        failures,
-        last_failure_at: now,
-        locked_until: lockout_for(failures).map(|d| now.plus(d)),
-    }
+    ThrottleState { failures, last_failure_at: now, locked_until: lockout_for(failures).map(|d| now.plus(d)) }
 }
 
 #[cfg(test)]
@@ -79,14 +73,8 @@ mod tests {
         }
         assert_eq!(remaining_lockout(s.as_ref(), t0), None);
         s = Some(record_failure(s.as_ref(), t0));
-        assert_eq!(
-            remaining_lockout(s.as_ref(), t0),
-            Some(Duration::from_secs(1))
-        );
-        assert_eq!(
-            remaining_lockout(s.as_ref(), t0.plus(Duration::from_secs(1))),
-            None
-        );
+        assert_eq!(remaining_lockout(s.as_ref(), t0), Some(Duration::from_secs(1)));
+        assert_eq!(remaining_lockout(s.as_ref(), t0.plus(Duration::from_secs(1))), None);
     }
 
     #[test]

@@ -57,9 +57,8 @@ impl SqlStore {
     /// Opens `url` (creating a SQLite file if needed) without migrating.
     pub async fn connect(url: &str) -> Result<Self, ConnectError> {
         sqlx::any::install_default_drivers();
-        let backend = Backend::from_url(url).ok_or_else(|| {
-            ConnectError::UnknownScheme(url.split(':').next().unwrap_or("").to_owned())
-        })?;
+        let backend = Backend::from_url(url)
+            .ok_or_else(|| ConnectError::UnknownScheme(url.split(':').next().unwrap_or("").to_owned()))?;
         let url = match backend {
             Backend::Sqlite if !url.contains("mode=") && !url.contains(":memory:") => {
                 let sep = if url.contains('?') { '&' } else { '?' };
@@ -89,10 +88,7 @@ impl SqlStore {
         if in_memory {
             pool_options = pool_options.idle_timeout(None).max_lifetime(None);
         }
-        let pool = pool_options
-            .connect_with(options)
-            .await
-            .map_err(ConnectError::Open)?;
+        let pool = pool_options.connect_with(options).await.map_err(ConnectError::Open)?;
         Ok(SqlStore { pool, backend })
     }
 
@@ -104,10 +100,7 @@ impl SqlStore {
             Backend::Sqlite => &SQLITE_MIGRATIONS,
             Backend::Postgres => &POSTGRES_MIGRATIONS,
         };
-        migrator
-            .run(&self.pool)
-            .await
-            .map_err(ConnectError::Migrate)
+        migrator.run(&self.pool).await.map_err(ConnectError::Migrate)
     }
 
     /// Opens and migrates.
@@ -129,11 +122,7 @@ impl SqlStore {
 
     /// The versions of both embedded migration sets, for the check that they match.
     pub fn migration_versions() -> (Vec<(i64, String)>, Vec<(i64, String)>) {
-        let list = |m: &Migrator| {
-            m.iter()
-                .map(|x| (x.version, x.description.to_string()))
-                .collect()
-        };
+        let list = |m: &Migrator| m.iter().map(|x| (x.version, x.description.to_string())).collect();
         (list(&SQLITE_MIGRATIONS), list(&POSTGRES_MIGRATIONS))
     }
 }

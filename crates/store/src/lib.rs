@@ -7,10 +7,7 @@
 //! STYLE's `SqliteStore`/`PgStore` pair on purpose: the queries are identical, so
 //! writing them twice would be the duplication the style warns about. Where a dialect
 //! really differs, the function takes its SQL from `dialect.rs`.
-#![cfg_attr(
-    not(test),
-    deny(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::todo)
-)]
+#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::todo))]
 
 mod connect;
 mod dialect;

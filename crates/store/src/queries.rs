@@ -8,9 +8,7 @@ use domain::admin_key::AdminKeyRecord;
 use domain::clock::Timestamp;
 use domain::operator::{Email, OperatorId, OperatorRecord};
 use domain::pool::{UserPool, UserPoolId};
-use domain::ports::{
-    AdminKeyStore, HealthStore, OperatorStore, PoolStore, SessionRecordStore, ThrottleStore,
-};
+use domain::ports::{AdminKeyStore, HealthStore, OperatorStore, PoolStore, SessionRecordStore, ThrottleStore};
 use domain::throttle::ThrottleState;
 use domain::StoreError;
 
@@ -19,10 +17,7 @@ const OPERATOR_COLUMNS: &str = "id, email, role, password_hash, created_at";
 #[async_trait]
 impl OperatorStore for SqlStore {
     async fn count_operators(&self) -> Result<i64, StoreError> {
-        sqlx::query_scalar::<_, i64>("select count(*) from operators")
-            .fetch_one(&self.pool)
-            .await
-            .map_err(map)
+        sqlx::query_scalar::<_, i64>("select count(*) from operators").fetch_one(&self.pool).await.map_err(map)
     }
 
     async fn insert_operator(&self, r: &OperatorRecord) -> Result<(), StoreError> {
@@ -42,10 +37,7 @@ impl OperatorStore for SqlStore {
         Ok(())
     }
 
-    async fn find_operator_by_email(
-        &self,
-        email: &Email,
-    ) -> Result<Option<OperatorRecord>, StoreError> {
+    async fn find_operator_by_email(&self, email: &Email) -> Result<Option<OperatorRecord>, StoreError> {
         let sql = format!("select {OPERATOR_COLUMNS} from operators where email = $1");
         sqlx::query_as::<_, OperatorRow>(&sql)
             .bind(email.as_str())
@@ -71,16 +63,14 @@ impl OperatorStore for SqlStore {
 #[async_trait]
 impl PoolStore for SqlStore {
     async fn insert_pool(&self, p: &UserPool) -> Result<(), StoreError> {
-        sqlx::query(
-            "insert into user_pools (id, name, created_at, updated_at) values ($1, $2, $3, $4)",
-        )
-        .bind(p.id.as_str())
-        .bind(p.name.as_str())
-        .bind(p.created_at.millis())
-        .bind(p.updated_at.millis())
-        .execute(&self.pool)
-        .await
-        .map_err(map)?;
+        sqlx::query("insert into user_pools (id, name, created_at, updated_at) values ($1, $2, $3, $4)")
+            .bind(p.id.as_str())
+            .bind(p.name.as_str())
+            .bind(p.created_at.millis())
+            .bind(p.updated_at.millis())
+            .execute(&self.pool)
+            .await
+            .map_err(map)?;
         Ok(())
     }
 
@@ -97,15 +87,13 @@ impl PoolStore for SqlStore {
     }
 
     async fn find_pool(&self, id: &UserPoolId) -> Result<Option<UserPool>, StoreError> {
-        sqlx::query_as::<_, UserPoolRow>(
-            "select id, name, created_at, updated_at from user_pools where id = $1",
-        )
-        .bind(id.as_str())
-        .fetch_optional(&self.pool)
-        .await
-        .map_err(map)?
-        .map(TryInto::try_into)
-        .transpose()
+        sqlx::query_as::<_, UserPoolRow>("select id, name, created_at, updated_at from user_pools where id = $1")
+            .bind(id.as_str())
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(map)?
+            .map(TryInto::try_into)
+            .transpose()
     }
 }
 
@@ -128,10 +116,7 @@ impl AdminKeyStore for SqlStore {
         Ok(())
     }
 
-    async fn find_admin_key(
-        &self,
-        access_key_id: &str,
-    ) -> Result<Option<AdminKeyRecord>, StoreError> {
+    async fn find_admin_key(&self, access_key_id: &str) -> Result<Option<AdminKeyRecord>, StoreError> {
         Ok(sqlx::query_as::<_, AdminKeyRow>(
             "select access_key_id, sealed_secret, active, created_at from admin_keys where access_key_id = $1",
         )
@@ -175,23 +160,14 @@ impl ThrottleStore for SqlStore {
     }
 
     async fn clear_throttle(&self, key: &str) -> Result<(), StoreError> {
-        sqlx::query("delete from sign_in_throttles where key = $1")
-            .bind(key)
-            .execute(&self.pool)
-            .await
-            .map_err(map)?;
+        sqlx::query("delete from sign_in_throttles where key = $1").bind(key).execute(&self.pool).await.map_err(map)?;
         Ok(())
     }
 }
 
 #[async_trait]
 impl SessionRecordStore for SqlStore {
-    async fn create_session(
-        &self,
-        id_hash: &str,
-        data: &[u8],
-        expires_at: Timestamp,
-    ) -> Result<(), StoreError> {
+    async fn create_session(&self, id_hash: &str, data: &[u8], expires_at: Timestamp) -> Result<(), StoreError> {
         sqlx::query(
             "insert into web_sessions (id_hash, data, expires_at, created_at, updated_at) values ($1, $2, $3, $3, $3)",
         )
@@ -204,12 +180,7 @@ impl SessionRecordStore for SqlStore {
         Ok(())
     }
 
-    async fn save_session(
-        &self,
-        id_hash: &str,
-        data: &[u8],
-        expires_at: Timestamp,
-    ) -> Result<(), StoreError> {
+    async fn save_session(&self, id_hash: &str, data: &[u8], expires_at: Timestamp) -> Result<(), StoreError> {
         sqlx::query(
             "insert into web_sessions (id_hash, data, expires_at, created_at, updated_at) values ($1, $2, $3, $3, $3) \
              on conflict (id_hash) do update set data = excluded.data, expires_at = excluded.expires_at, \
@@ -224,19 +195,13 @@ impl SessionRecordStore for SqlStore {
         Ok(())
     }
 
-    async fn load_session(
-        &self,
-        id_hash: &str,
-        now: Timestamp,
-    ) -> Result<Option<Vec<u8>>, StoreError> {
-        sqlx::query_scalar::<_, Vec<u8>>(
-            "select data from web_sessions where id_hash = $1 and expires_at > $2",
-        )
-        .bind(id_hash)
-        .bind(now.millis())
-        .fetch_optional(&self.pool)
-        .await
-        .map_err(map)
+    async fn load_session(&self, id_hash: &str, now: Timestamp) -> Result<Option<Vec<u8>>, StoreError> {
+        sqlx::query_scalar::<_, Vec<u8>>("select data from web_sessions where id_hash = $1 and expires_at > $2")
+            .bind(id_hash)
+            .bind(now.millis())
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(map)
     }
 
     async fn delete_session(&self, id_hash: &str) -> Result<(), StoreError> {
@@ -261,10 +226,7 @@ impl SessionRecordStore for SqlStore {
 #[async_trait]
 impl HealthStore for SqlStore {
     async fn ping(&self) -> Result<(), StoreError> {
-        sqlx::query_scalar::<_, i64>("select 1")
-            .fetch_one(&self.pool)
-            .await
-            .map_err(map)?;
+        sqlx::query_scalar::<_, i64>("select 1").fetch_one(&self.pool).await.map_err(map)?;
         Ok(())
     }
 }

@@ -28,8 +28,7 @@ impl TryFrom<OperatorRow> for OperatorRecord {
             operator: Operator {
                 id: OperatorId::parse(&r.id).ok_or_else(|| corrupt("operators.id", &r.id))?,
                 email: Email::parse(&r.email).map_err(|_| corrupt("operators.email", &r.email))?,
-                role: OperatorRole::parse(&r.role)
-                    .ok_or_else(|| corrupt("operators.role", &r.role))?,
+                role: OperatorRole::parse(&r.role).ok_or_else(|| corrupt("operators.role", &r.role))?,
                 created_at: Timestamp(r.created_at),
             },
             password_hash: PasswordHash::from_phc(r.password_hash),

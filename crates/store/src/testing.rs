@@ -9,9 +9,7 @@ static SWEPT: OnceCell<()> = OnceCell::const_new();
 
 /// The PostgreSQL URL tests should use, from `COGNATE_TEST_POSTGRES_URL`, if set.
 pub fn postgres_url_from_env() -> Option<String> {
-    std::env::var("COGNATE_TEST_POSTGRES_URL")
-        .ok()
-        .filter(|s| !s.trim().is_empty())
+    std::env::var("COGNATE_TEST_POSTGRES_URL").ok().filter(|s| !s.trim().is_empty())
 }
 
 /// A SQLite URL for a new file in `dir`.
@@ -40,27 +38,19 @@ pub async fn fresh_postgres_url(admin_url: &str) -> Result<String, sqlx::Error> 
     let mut conn = PgConnection::connect(admin_url).await?;
     SWEPT
         .get_or_try_init(|| async {
-            let old: Vec<String> = sqlx::query_scalar(
-                "select datname::text from pg_database where datname like 'cognate_test_%'",
-            )
-            .fetch_all(&mut conn)
-            .await?;
+            let old: Vec<String> =
+                sqlx::query_scalar("select datname::text from pg_database where datname like 'cognate_test_%'")
+                    .fetch_all(&mut conn)
+                    .await?;
             for db in old {
-                let _ = conn
-                    .execute(format!("drop database if exists \"{db}\" with (force)").as_str())
-                    .await;
+                let _ = conn.execute(format!("drop database if exists \"{db}\" with (force)").as_str()).await;
             }
             Ok::<(), sqlx::Error>(())
         })
         .await?;
-    let name = format!(
-        "cognate_test_{}_{}_{}",
-        std::process::id(),
-        COUNTER.fetch_add(1, Ordering::SeqCst),
-        uuid_like()
-    );
-    conn.execute(format!("create database \"{name}\"").as_str())
-        .await?;
+    let name =
+        format!("cognate_test_{}_{}_{}", std::process::id(), COUNTER.fetch_add(1, Ordering::SeqCst), uuid_like());
+    conn.execute(format!("create database \"{name}\"").as_str()).await?;
     conn.close().await?;
     Ok(replace_db(admin_url, &name))
 }

@@ -64,9 +64,7 @@ fn operator(email: &str, at: i64) -> OperatorRecord {
             role: OperatorRole::Administrator,
             created_at: Timestamp(at),
         },
-        password_hash: PasswordHash::from_phc(
-            "$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA".into(),
-        ),
+        password_hash: PasswordHash::from_phc("$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA".into()),
     }
 }
 
@@ -75,31 +73,13 @@ async fn operators_round_trip_and_emails_are_unique(s: SqlStore) {
     let a = operator("a@example.com", 1_000);
     s.insert_operator(&a).await.unwrap();
     assert_eq!(s.count_operators().await.unwrap(), 1);
-    let found = s
-        .find_operator_by_email(&a.operator.email)
-        .await
-        .unwrap()
-        .unwrap();
+    let found = s.find_operator_by_email(&a.operator.email).await.unwrap().unwrap();
     assert_eq!(found.operator, a.operator);
     assert_eq!(found.password_hash, a.password_hash);
-    assert_eq!(
-        s.find_operator(&a.operator.id)
-            .await
-            .unwrap()
-            .unwrap()
-            .operator,
-        a.operator
-    );
-    assert!(s
-        .find_operator(&OperatorId::generate())
-        .await
-        .unwrap()
-        .is_none());
+    assert_eq!(s.find_operator(&a.operator.id).await.unwrap().unwrap().operator, a.operator);
+    assert!(s.find_operator(&OperatorId::generate()).await.unwrap().is_none());
     let dup = operator("a@example.com", 2_000);
-    assert!(matches!(
-        s.insert_operator(&dup).await,
-        Err(StoreError::Conflict(_))
-    ));
+    assert!(matches!(s.insert_operator(&dup).await, Err(StoreError::Conflict(_))));
 }
 
 async fn pools_are_listed_newest_first_and_ids_are_unique(s: SqlStore) {
@@ -115,23 +95,11 @@ async fn pools_are_listed_newest_first_and_ids_are_unique(s: SqlStore) {
     let newer = mk("Newer", 2_000);
     s.insert_pool(&older).await.unwrap();
     s.insert_pool(&newer).await.unwrap();
-    let names: Vec<_> = s
-        .list_pools()
-        .await
-        .unwrap()
-        .into_iter()
-        .map(|p| p.name.as_str().to_owned())
-        .collect();
+    let names: Vec<_> = s.list_pools().await.unwrap().into_iter().map(|p| p.name.as_str().to_owned()).collect();
     assert_eq!(names, ["Newer", "Older"]);
     assert_eq!(s.find_pool(&older.id).await.unwrap(), Some(older.clone()));
-    let clash = UserPool {
-        name: PoolName::parse("Clash").unwrap(),
-        ..older
-    };
-    assert!(matches!(
-        s.insert_pool(&clash).await,
-        Err(StoreError::Conflict(_))
-    ));
+    let clash = UserPool { name: PoolName::parse("Clash").unwrap(), ..older };
+    assert!(matches!(s.insert_pool(&clash).await, Err(StoreError::Conflict(_))));
 }
 
 async fn admin_keys_upsert_replaces_the_secret(s: SqlStore) {
@@ -142,24 +110,12 @@ async fn admin_keys_upsert_replaces_the_secret(s: SqlStore) {
         created_at: Timestamp(5),
     };
     s.upsert_admin_key(&k).await.unwrap();
-    let got = s
-        .find_admin_key("AKIATESTKEY0000001")
-        .await
-        .unwrap()
-        .unwrap();
+    let got = s.find_admin_key("AKIATESTKEY0000001").await.unwrap().unwrap();
     assert_eq!(got.sealed_secret, vec![1, 2, 3, 0, 255]);
     assert!(got.active);
-    let k2 = AdminKeyRecord {
-        sealed_secret: vec![9],
-        active: false,
-        ..k
-    };
+    let k2 = AdminKeyRecord { sealed_secret: vec![9], active: false, ..k };
     s.upsert_admin_key(&k2).await.unwrap();
-    let got = s
-        .find_admin_key("AKIATESTKEY0000001")
-        .await
-        .unwrap()
-        .unwrap();
+    let got = s.find_admin_key("AKIATESTKEY0000001").await.unwrap().unwrap();
     assert_eq!(got.sealed_secret, vec![9]);
     assert!(!got.active);
     assert!(s.find_admin_key("nope").await.unwrap().is_none());
@@ -167,18 +123,10 @@ async fn admin_keys_upsert_replaces_the_secret(s: SqlStore) {
 
 async fn throttles_are_saved_replaced_and_cleared(s: SqlStore) {
     assert!(s.find_throttle("k").await.unwrap().is_none());
-    let a = ThrottleState {
-        failures: 1,
-        last_failure_at: Timestamp(10),
-        locked_until: None,
-    };
+    let a = ThrottleState { failures: 1, last_failure_at: Timestamp(10), locked_until: None };
     s.save_throttle("k", &a).await.unwrap();
     assert_eq!(s.find_throttle("k").await.unwrap(), Some(a));
-    let b = ThrottleState {
-        failures: 6,
-        last_failure_at: Timestamp(20),
-        locked_until: Some(Timestamp(2_020)),
-    };
+    let b = ThrottleState { failures: 6, last_failure_at: Timestamp(20), locked_until: Some(Timestamp(2_020)) };
     s.save_throttle("k", &b).await.unwrap();
     assert_eq!(s.find_throttle("k").await.unwrap(), Some(b));
     s.clear_throttle("k").await.unwrap();
@@ -186,25 +134,12 @@ async fn throttles_are_saved_replaced_and_cleared(s: SqlStore) {
 }
 
 async fn sessions_expire_and_ids_are_unique(s: SqlStore) {
-    s.create_session("h1", b"one", Timestamp(1_000))
-        .await
-        .unwrap();
-    assert!(matches!(
-        s.create_session("h1", b"again", Timestamp(1_000)).await,
-        Err(StoreError::Conflict(_))
-    ));
-    assert_eq!(
-        s.load_session("h1", Timestamp(999)).await.unwrap(),
-        Some(b"one".to_vec())
-    );
+    s.create_session("h1", b"one", Timestamp(1_000)).await.unwrap();
+    assert!(matches!(s.create_session("h1", b"again", Timestamp(1_000)).await, Err(StoreError::Conflict(_))));
+    assert_eq!(s.load_session("h1", Timestamp(999)).await.unwrap(), Some(b"one".to_vec()));
     assert_eq!(s.load_session("h1", Timestamp(1_000)).await.unwrap(), None);
-    s.save_session("h1", b"two", Timestamp(5_000))
-        .await
-        .unwrap();
-    assert_eq!(
-        s.load_session("h1", Timestamp(1_000)).await.unwrap(),
-        Some(b"two".to_vec())
-    );
+    s.save_session("h1", b"two", Timestamp(5_000)).await.unwrap();
+    assert_eq!(s.load_session("h1", Timestamp(1_000)).await.unwrap(), Some(b"two".to_vec()));
     s.save_session("h2", b"x", Timestamp(100)).await.unwrap();
     assert_eq!(s.delete_expired_sessions(Timestamp(200)).await.unwrap(), 1);
     s.delete_session("h1").await.unwrap();
@@ -212,9 +147,7 @@ async fn sessions_expire_and_ids_are_unique(s: SqlStore) {
 }
 
 async fn migrating_twice_is_a_no_op(s: SqlStore) {
-    s.insert_operator(&operator("keep@example.com", 1))
-        .await
-        .unwrap();
+    s.insert_operator(&operator("keep@example.com", 1)).await.unwrap();
     s.migrate().await.unwrap();
     s.migrate().await.unwrap();
     assert_eq!(s.count_operators().await.unwrap(), 1);

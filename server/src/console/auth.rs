@@ -36,11 +36,7 @@ async fn back_with(session: &AdminSession, to: &'static str, flash: Flash) -> Re
 }
 
 fn error(message: impl Into<String>, email: Option<String>) -> Flash {
-    Flash {
-        error: Some(message.into()),
-        notice: None,
-        email,
-    }
+    Flash { error: Some(message.into()), notice: None, email }
 }
 
 /// Signs an operator in.
@@ -51,50 +47,27 @@ pub async fn login(
 ) -> Response {
     let session = AdminSession::new(session);
     let Ok(Form(form)) = form else {
-        return back_with(
-            &session,
-            "/admin/login",
-            error("Enter your email and password.", None),
-        )
-        .await;
+        return back_with(&session, "/admin/login", error("Enter your email and password.", None)).await;
     };
     let typed_email = Some(form.email.trim().chars().take(254).collect::<String>());
     if form.email.trim().is_empty() || form.password.is_empty() {
-        return back_with(
-            &session,
-            "/admin/login",
-            error("Enter your email and password.", typed_email),
-        )
-        .await;
+        return back_with(&session, "/admin/login", error("Enter your email and password.", typed_email)).await;
     }
     let svc = &state.services;
-    match svc
-        .operators
-        .sign_in(&form.email, Password::new(form.password))
-        .await
-    {
+    match svc.operators.sign_in(&form.email, Password::new(form.password)).await {
         Ok(op) => match session.sign_in(op.id.as_str(), svc.clock.now()).await {
             Ok(()) => {
                 tracing::info!(operator = %op.email, "operator signed in");
                 Redirect::to("/admin").into_response()
             }
             Err(_) => {
-                back_with(
-                    &session,
-                    "/admin/login",
-                    error("Something went wrong on our side. Try again.", typed_email),
-                )
-                .await
+                back_with(&session, "/admin/login", error("Something went wrong on our side. Try again.", typed_email))
+                    .await
             }
         },
         Err(SignInError::InvalidCredentials) => {
             tracing::info!("operator sign-in failed");
-            back_with(
-                &session,
-                "/admin/login",
-                error("Incorrect email or password.", typed_email),
-            )
-            .await
+            back_with(&session, "/admin/login", error("Incorrect email or password.", typed_email)).await
         }
         Err(e @ SignInError::Throttled(_)) => {
             tracing::warn!("operator sign-in throttled");
@@ -102,21 +75,12 @@ pub async fn login(
             if let Some(first) = msg.get_mut(0..1) {
                 first.make_ascii_uppercase();
             }
-            back_with(
-                &session,
-                "/admin/login",
-                error(format!("{msg}."), typed_email),
-            )
-            .await
+            back_with(&session, "/admin/login", error(format!("{msg}."), typed_email)).await
         }
         Err(SignInError::Store(e)) => {
             tracing::error!(error = %e, "operator sign-in failed on storage");
-            back_with(
-                &session,
-                "/admin/login",
-                error("Something went wrong on our side. Try again.", typed_email),
-            )
-            .await
+            back_with(&session, "/admin/login", error("Something went wrong on our side. Try again.", typed_email))
+                .await
         }
     }
 }
@@ -127,11 +91,7 @@ pub async fn logout(session: Session) -> Response {
     if let Err(e) = session.sign_out().await {
         tracing::error!(error = %e, "could not end session");
     }
-    let notice = Flash {
-        error: None,
-        notice: Some("You have signed out.".into()),
-        email: None,
-    };
+    let notice = Flash { error: None, notice: Some("You have signed out.".into()), email: None };
     back_with(&session, "/admin/login", notice).await
 }
 
@@ -143,12 +103,7 @@ pub async fn setup(
 ) -> Response {
     let session = AdminSession::new(session);
     let Ok(Form(form)) = form else {
-        return back_with(
-            &session,
-            "/admin/setup",
-            error("Fill in every field.", None),
-        )
-        .await;
+        return back_with(&session, "/admin/setup", error("Fill in every field.", None)).await;
     };
     let typed_email = Some(form.email.trim().chars().take(254).collect::<String>());
     if !state.setup.check(&form.token) {
@@ -156,27 +111,15 @@ pub async fn setup(
         return back_with(
             &session,
             "/admin/setup",
-            error(
-                "The setup token is not valid. Copy it from the server log.",
-                typed_email,
-            ),
+            error("The setup token is not valid. Copy it from the server log.", typed_email),
         )
         .await;
     }
     if form.password != form.confirm {
-        return back_with(
-            &session,
-            "/admin/setup",
-            error("The passwords do not match.", typed_email),
-        )
-        .await;
+        return back_with(&session, "/admin/setup", error("The passwords do not match.", typed_email)).await;
     }
     let svc = &state.services;
-    match svc
-        .operators
-        .set_up_first(&form.email, Password::new(form.password))
-        .await
-    {
+    match svc.operators.set_up_first(&form.email, Password::new(form.password)).await {
         Ok(op) => {
             state.setup.close();
             tracing::info!(operator = %op.email, "first administrator created through setup");
@@ -189,28 +132,17 @@ pub async fn setup(
             state.setup.close();
             Redirect::to("/admin/login").into_response()
         }
-        Err(
-            e @ (OperatorError::Email(_) | OperatorError::WeakPassword | OperatorError::EmailTaken),
-        ) => {
+        Err(e @ (OperatorError::Email(_) | OperatorError::WeakPassword | OperatorError::EmailTaken)) => {
             let mut msg = e.to_string();
             if let Some(first) = msg.get_mut(0..1) {
                 first.make_ascii_uppercase();
             }
-            back_with(
-                &session,
-                "/admin/setup",
-                error(format!("{msg}."), typed_email),
-            )
-            .await
+            back_with(&session, "/admin/setup", error(format!("{msg}."), typed_email)).await
         }
         Err(e) => {
             tracing::error!(error = %e, "setup failed");
-            back_with(
-                &session,
-                "/admin/setup",
-                error("Something went wrong on our side. Try again.", typed_email),
-            )
-            .await
+            back_with(&session, "/admin/setup", error("Something went wrong on our side. Try again.", typed_email))
+                .await
         }
     }
 }

@@ -22,10 +22,7 @@ pub async fn pages(State(state): State<ConsoleState>, req: Request, next: Next) 
         return next.run(req).await;
     };
     let svc = &state.services;
-    let signed_in = match AdminSession::new(session)
-        .operator_id(svc.clock.now(), svc.session_absolute_timeout)
-        .await
-    {
+    let signed_in = match AdminSession::new(session).operator_id(svc.clock.now(), svc.session_absolute_timeout).await {
         Ok(id) => id.is_some(),
         Err(_) => false,
     };
@@ -33,11 +30,7 @@ pub async fn pages(State(state): State<ConsoleState>, req: Request, next: Next) 
         Ok(b) => b,
         Err(e) => {
             tracing::error!(error = %e, "could not count operators");
-            return (
-                axum::http::StatusCode::SERVICE_UNAVAILABLE,
-                "The database is unavailable.",
-            )
-                .into_response();
+            return (axum::http::StatusCode::SERVICE_UNAVAILABLE, "The database is unavailable.").into_response();
         }
     };
     let target = match (path.as_str(), set_up, signed_in) {

@@ -23,9 +23,7 @@ impl SetupGate {
     pub fn check(&self, token: &str) -> bool {
         let digest = sha256_hex(token.trim().as_bytes());
         match self.0.lock() {
-            Ok(g) => g
-                .as_deref()
-                .is_some_and(|d| ct_eq(d.as_bytes(), digest.as_bytes())),
+            Ok(g) => g.as_deref().is_some_and(|d| ct_eq(d.as_bytes(), digest.as_bytes())),
             Err(_) => false,
         }
     }

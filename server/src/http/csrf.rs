@@ -38,19 +38,13 @@ fn verdict(req: &Request, trusted: &TrustedOrigin) -> bool {
         return origin == trusted.0;
     }
     if let Some(referer) = h.get(header::REFERER).and_then(|v| v.to_str().ok()) {
-        return Url::parse(referer)
-            .map(|u| u.origin().ascii_serialization() == trusted.0)
-            .unwrap_or(false);
+        return Url::parse(referer).map(|u| u.origin().ascii_serialization() == trusted.0).unwrap_or(false);
     }
     false
 }
 
 /// Middleware: refuses cross-site state-changing requests with 403.
-pub async fn require_same_origin(
-    State(trusted): State<TrustedOrigin>,
-    req: Request,
-    next: Next,
-) -> Response {
+pub async fn require_same_origin(State(trusted): State<TrustedOrigin>, req: Request, next: Next) -> Response {
     let safe = matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
     if safe || !guarded(req.uri().path()) || verdict(&req, &trusted) {
         return next.run(req).await;
@@ -76,25 +70,13 @@ mod tests {
     fn same_origin_requests_pass_and_cross_site_ones_do_not() {
         let t = TrustedOrigin::from_public_url(&Url::parse("https://id.example.com/").unwrap());
         assert!(verdict(&req(&[("sec-fetch-site", "same-origin")]), &t));
-        assert!(!verdict(
-            &req(&[
-                ("sec-fetch-site", "cross-site"),
-                ("origin", "https://id.example.com")
-            ]),
-            &t
-        ));
+        assert!(!verdict(&req(&[("sec-fetch-site", "cross-site"), ("origin", "https://id.example.com")]), &t));
         assert!(!verdict(&req(&[("sec-fetch-site", "same-site")]), &t));
         assert!(verdict(&req(&[("origin", "https://id.example.com")]), &t));
         assert!(!verdict(&req(&[("origin", "https://evil.example")]), &t));
         assert!(!verdict(&req(&[("origin", "null")]), &t));
-        assert!(verdict(
-            &req(&[("referer", "https://id.example.com/admin/login")]),
-            &t
-        ));
-        assert!(!verdict(
-            &req(&[("referer", "https://id.example.com.evil.example/")]),
-            &t
-        ));
+        assert!(verdict(&req(&[("referer", "https://id.example.com/admin/login")]), &t));
+        assert!(!verdict(&req(&[("referer", "https://id.example.com.evil.example/")]), &t));
         assert!(!verdict(&req(&[]), &t));
     }
 

@@ -1,6 +1,7 @@
 //! `spawn_app()` and typed helpers for driving the server as a browser would.
 
 use cognate_server::{Application, Settings};
+use domain::clock::{Clock, FixedClock, SystemClock};
 use domain::secret::Password;
 use reqwest::header::{HeaderMap, HeaderValue, ORIGIN};
 use reqwest::redirect::Policy;
@@ -16,6 +17,8 @@ pub struct TestApp {
     pub setup_token: Option<String>,
     pub data_dir: PathBuf,
     pub database_url: Option<String>,
+    /// The server's clock: starts at the wall-clock time and moves only when told.
+    pub clock: Arc<FixedClock>,
     _dir: Arc<tempfile::TempDir>,
 }
 
@@ -26,10 +29,7 @@ pub struct Options {
 
 impl Default for Options {
     fn default() -> Self {
-        Options {
-            bootstrap: true,
-            reuse: None,
-        }
+        Options { bootstrap: true, reuse: None }
     }
 }
 
@@ -38,17 +38,14 @@ pub async fn spawn_app() -> TestApp {
 }
 
 pub async fn spawn_with(opts: Options) -> TestApp {
-    cognate_server::telemetry::init("warn", cognate_server::config::LogFormat::Text);
+    let filter = std::env::var("COGNATE_TEST_LOG").unwrap_or_else(|_| "error".into());
+    cognate_server::telemetry::init(&filter, cognate_server::config::LogFormat::Text);
     let (dir, database_url) = match opts.reuse {
         Some(r) => r,
         None => {
             let dir = Arc::new(tempfile::tempdir().expect("tempdir"));
             let db = match store::testing::postgres_url_from_env() {
-                Some(admin) => Some(
-                    store::testing::fresh_postgres_url(&admin)
-                        .await
-                        .expect("fresh postgres database"),
-                ),
+                Some(admin) => Some(store::testing::fresh_postgres_url(&admin).await.expect("fresh postgres database")),
                 None => None,
             };
             (dir, db)
@@ -58,12 +55,10 @@ pub async fn spawn_with(opts: Options) -> TestApp {
     settings.public_url = url::Url::parse("http://127.0.0.1:0").unwrap();
     settings.master_key = None; // exercise the generated key file
     if opts.bootstrap {
-        settings.bootstrap_operator =
-            Some((OPERATOR_EMAIL.into(), Password::new(OPERATOR_PASSWORD)));
+        settings.bootstrap_operator = Some((OPERATOR_EMAIL.into(), Password::new(OPERATOR_PASSWORD)));
     }
-    let app = Application::build(settings)
-        .await
-        .expect("application builds");
+    let clock = Arc::new(FixedClock::new(SystemClock.now()));
+    let app = Application::build_with_clock(settings, clock.clone()).await.expect("application builds");
     let address = format!("http://127.0.0.1:{}", app.port());
     let setup_token = app.setup_token.clone();
     tokio::spawn(app.run_until_stopped(std::future::pending()));
@@ -73,6 +68,7 @@ pub async fn spawn_with(opts: Options) -> TestApp {
         setup_token,
         data_dir: dir.path().to_path_buf(),
         database_url,
+        clock,
         _dir: dir,
     }
 }
@@ -82,12 +78,7 @@ pub async fn spawn_with(opts: Options) -> TestApp {
 pub fn browser_client(address: &str) -> reqwest::Client {
     let mut headers = HeaderMap::new();
     headers.insert(ORIGIN, HeaderValue::from_str(address).unwrap());
-    reqwest::Client::builder()
-        .cookie_store(true)
-        .redirect(Policy::none())
-        .default_headers(headers)
-        .build()
-        .unwrap()
+    reqwest::Client::builder().cookie_store(true).redirect(Policy::none()).default_headers(headers).build().unwrap()
 }
 
 impl TestApp {
@@ -96,10 +87,7 @@ impl TestApp {
     }
 
     pub fn reuse(&self) -> Options {
-        Options {
-            bootstrap: true,
-            reuse: Some((self._dir.clone(), self.database_url.clone())),
-        }
+        Options { bootstrap: true, reuse: Some((self._dir.clone(), self.database_url.clone())) }
     }
 
     pub async fn get(&self, path: &str) -> reqwest::Response {
@@ -107,17 +95,11 @@ impl TestApp {
     }
 
     pub async fn post_form(&self, path: &str, form: &[(&str, &str)]) -> reqwest::Response {
-        self.client
-            .post(self.url(path))
-            .form(form)
-            .send()
-            .await
-            .unwrap()
+        self.client.post(self.url(path)).form(form).send().await.unwrap()
     }
 
     pub async fn sign_in(&self, email: &str, password: &str) -> reqwest::Response {
-        self.post_form("/admin/login", &[("email", email), ("password", password)])
-            .await
+        self.post_form("/admin/login", &[("email", email), ("password", password)]).await
     }
 
     pub async fn sign_in_as_operator(&self) {
@@ -148,10 +130,7 @@ impl TestApp {
 }
 
 pub fn location(r: &reqwest::Response) -> String {
-    r.headers()
-        .get("location")
-        .map(|v| v.to_str().unwrap().to_owned())
-        .unwrap_or_default()
+    r.headers().get("location").map(|v| v.to_str().unwrap().to_owned()).unwrap_or_default()
 }
 
 pub fn cookie_value(r: &reqwest::Response, name: &str) -> Option<String> {

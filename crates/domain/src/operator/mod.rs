@@ -6,8 +6,7 @@ mod service;
 
 pub use email::{Email, EmailError};
 pub use service::{
-    AuthorizeError, OperatorError, OperatorService, SignInError, MAX_PASSWORD_CHARS,
-    MIN_PASSWORD_CHARS,
+    AuthorizeError, OperatorError, OperatorService, SignInError, MAX_PASSWORD_CHARS, MIN_PASSWORD_CHARS,
 };
 
 use crate::clock::Timestamp;
@@ -25,9 +24,7 @@ impl OperatorId {
 
     /// Parses a stored or session-held id.
     pub fn parse(s: &str) -> Option<Self> {
-        uuid::Uuid::parse_str(s)
-            .ok()
-            .map(|u| OperatorId(u.to_string()))
+        uuid::Uuid::parse_str(s).ok().map(|u| OperatorId(u.to_string()))
     }
 
     /// The text form.

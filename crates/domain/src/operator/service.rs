@@ -23,9 +23,7 @@ pub enum OperatorError {
     #[error(transparent)]
     Email(#[from] EmailError),
     /// The password breaks the operator password policy.
-    #[error(
-        "the password must have between {MIN_PASSWORD_CHARS} and {MAX_PASSWORD_CHARS} characters"
-    )]
+    #[error("the password must have between {MIN_PASSWORD_CHARS} and {MAX_PASSWORD_CHARS} characters")]
     WeakPassword,
     /// An operator with this email exists.
     #[error("an operator with this email already exists")]
@@ -87,47 +85,25 @@ impl OperatorService {
         Ok(self.store.count_operators().await? > 0)
     }
 
-    async fn insert(
-        &self,
-        email: &str,
-        password: Password,
-        role: OperatorRole,
-    ) -> Result<Operator, OperatorError> {
+    async fn insert(&self, email: &str, password: Password, role: OperatorRole) -> Result<Operator, OperatorError> {
         let email = Email::parse(email)?;
         let n = password.secret().chars().count();
         if !(MIN_PASSWORD_CHARS..=MAX_PASSWORD_CHARS).contains(&n) {
             return Err(OperatorError::WeakPassword);
         }
         let password_hash = password::hash(password).await?;
-        let operator = Operator {
-            id: OperatorId::generate(),
-            email,
-            role,
-            created_at: self.clock.now(),
-        };
-        self.store
-            .insert_operator(&OperatorRecord {
-                operator: operator.clone(),
-                password_hash,
-            })
-            .await?;
+        let operator = Operator { id: OperatorId::generate(), email, role, created_at: self.clock.now() };
+        self.store.insert_operator(&OperatorRecord { operator: operator.clone(), password_hash }).await?;
         Ok(operator)
     }
 
     /// Creates the first administrator from configuration, only when no operator exists.
     /// Returns `None` when operators already exist (starting twice is a no-op).
-    pub async fn bootstrap(
-        &self,
-        email: &str,
-        password: Password,
-    ) -> Result<Option<Operator>, OperatorError> {
+    pub async fn bootstrap(&self, email: &str, password: Password) -> Result<Option<Operator>, OperatorError> {
         if self.any_exist().await? {
             return Ok(None);
         }
-        match self
-            .insert(email, password, OperatorRole::Administrator)
-            .await
-        {
+        match self.insert(email, password, OperatorRole::Administrator).await {
             Ok(op) => Ok(Some(op)),
             // Another node bootstrapped the same operator concurrently.
             Err(OperatorError::EmailTaken) => Ok(None),
@@ -137,16 +113,11 @@ impl OperatorService {
 
     /// First-time setup from the console page; refused once any operator exists.
     /// The caller has already checked the one-time setup token.
-    pub async fn set_up_first(
-        &self,
-        email: &str,
-        password: Password,
-    ) -> Result<Operator, OperatorError> {
+    pub async fn set_up_first(&self, email: &str, password: Password) -> Result<Operator, OperatorError> {
         if self.any_exist().await? {
             return Err(OperatorError::AlreadySetUp);
         }
-        self.insert(email, password, OperatorRole::Administrator)
-            .await
+        self.insert(email, password, OperatorRole::Administrator).await
     }
 
     /// Checks an email and password. Unknown emails cost the same argon2 time as wrong
@@ -181,8 +152,7 @@ impl OperatorService {
     /// The capability for an operator id held in a session. An id whose operator was
     /// removed is unauthenticated.
     pub async fn authorize(&self, id: &str) -> Result<AdminCtx, AuthorizeError> {
-        let id =
-            OperatorId::parse(id).ok_or(AuthorizeError::Access(AccessError::Unauthenticated))?;
+        let id = OperatorId::parse(id).ok_or(AuthorizeError::Access(AccessError::Unauthenticated))?;
         match self.store.find_operator(&id).await? {
             Some(r) => Ok(AdminCtx::new(r.operator)),
             None => Err(AuthorizeError::Access(AccessError::Unauthenticated)),

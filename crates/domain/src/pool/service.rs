@@ -28,11 +28,7 @@ pub struct PoolService {
 impl PoolService {
     /// A service creating ids in `region`.
     pub fn new(store: Arc<dyn Store>, clock: Arc<dyn Clock>, region: Region) -> Self {
-        PoolService {
-            store,
-            clock,
-            region,
-        }
+        PoolService { store, clock, region }
     }
 
     /// Creates a pool named `name`.
@@ -54,9 +50,7 @@ impl PoolService {
                 Err(e) => return Err(e.into()),
             }
         }
-        Err(last
-            .unwrap_or(StoreError::Conflict("user_pools.id".into()))
-            .into())
+        Err(last.unwrap_or(StoreError::Conflict("user_pools.id".into())).into())
     }
 
     /// Every pool, newest first.

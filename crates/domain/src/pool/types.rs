@@ -19,12 +19,8 @@ impl Region {
         let parts: Vec<&str> = s.split('-').collect();
         let ok = parts.len() >= 3
             && s.len() <= 32
-            && parts[..parts.len() - 1]
-                .iter()
-                .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_lowercase()))
-            && parts.last().is_some_and(|n| {
-                !n.is_empty() && n.len() <= 2 && n.bytes().all(|b| b.is_ascii_digit())
-            });
+            && parts[..parts.len() - 1].iter().all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_lowercase()))
+            && parts.last().is_some_and(|n| !n.is_empty() && n.len() <= 2 && n.bytes().all(|b| b.is_ascii_digit()));
         if ok {
             Ok(Region(s.to_owned()))
         } else {
@@ -45,11 +41,7 @@ pub struct UserPoolId(String);
 impl UserPoolId {
     /// A fresh id in `region`: the region, `_`, nine random alphanumerics.
     pub fn generate(region: &Region) -> Self {
-        UserPoolId(format!(
-            "{}_{}",
-            region.as_str(),
-            crate::crypto::random_chars(9, ALNUM)
-        ))
+        UserPoolId(format!("{}_{}", region.as_str(), crate::crypto::random_chars(9, ALNUM)))
     }
 
     /// Parses an id against the API reference's pattern.
@@ -57,9 +49,7 @@ impl UserPoolId {
         let (prefix, suffix) = s.rsplit_once('_')?;
         let ok = (1..=55).contains(&s.len())
             && !prefix.is_empty()
-            && prefix
-                .chars()
-                .all(|c| c.is_alphanumeric() || c == '_' || c == '-')
+            && prefix.chars().all(|c| c.is_alphanumeric() || c == '_' || c == '-')
             && !suffix.is_empty()
             && suffix.bytes().all(|b| b.is_ascii_alphanumeric());
         ok.then(|| UserPoolId(s.to_owned()))
@@ -105,8 +95,7 @@ impl PoolName {
         if s.chars().count() > 128 {
             return Err(PoolNameError::TooLong);
         }
-        let allowed =
-            |c: char| c.is_alphanumeric() || c == '_' || c.is_whitespace() || "+=,.@-".contains(c);
+        let allowed = |c: char| c.is_alphanumeric() || c == '_' || c.is_whitespace() || "+=,.@-".contains(c);
         if !s.chars().all(allowed) || s.chars().any(char::is_control) {
             return Err(PoolNameError::BadCharacter);
         }
@@ -136,14 +125,9 @@ mod tests {
 
     #[test]
     fn pool_ids_outside_the_pattern_are_refused() {
-        for bad in [
-            "",
-            "nounderscore",
-            "us-east-1_",
-            "_abc",
-            "us-east-1_ab-c",
-            &format!("us-east-1_{}", "a".repeat(50)),
-        ] {
+        for bad in
+            ["", "nounderscore", "us-east-1_", "_abc", "us-east-1_ab-c", &format!("us-east-1_{}", "a".repeat(50))]
+        {
             assert_eq!(UserPoolId::parse(bad), None, "{bad}");
         }
     }
@@ -160,19 +144,10 @@ mod tests {
 
     #[test]
     fn pool_names_follow_the_api_reference() {
-        assert_eq!(
-            PoolName::parse("  My pool_1 +=,.@- ").unwrap().as_str(),
-            "My pool_1 +=,.@-"
-        );
+        assert_eq!(PoolName::parse("  My pool_1 +=,.@- ").unwrap().as_str(), "My pool_1 +=,.@-");
         assert_eq!(PoolName::parse("   "), Err(PoolNameError::Empty));
-        assert_eq!(
-            PoolName::parse(&"a".repeat(129)),
-            Err(PoolNameError::TooLong)
-        );
+        assert_eq!(PoolName::parse(&"a".repeat(129)), Err(PoolNameError::TooLong));
         assert_eq!(PoolName::parse("a/b"), Err(PoolNameError::BadCharacter));
-        assert_eq!(
-            PoolName::parse("<script>"),
-            Err(PoolNameError::BadCharacter)
-        );
+        assert_eq!(PoolName::parse("<script>"), Err(PoolNameError::BadCharacter));
     }
 }
