@@ -10,6 +10,9 @@ use std::time::Duration;
 static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("../../migrations/sqlite");
 static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("../../migrations/postgres");
 
+/// A migration's version and description.
+pub type MigrationId = (i64, String);
+
 /// Which database is behind the store.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Backend {
@@ -121,7 +124,7 @@ impl SqlStore {
     }
 
     /// The versions of both embedded migration sets, for the check that they match.
-    pub fn migration_versions() -> (Vec<(i64, String)>, Vec<(i64, String)>) {
+    pub fn migration_versions() -> (Vec<MigrationId>, Vec<MigrationId>) {
         let list = |m: &Migrator| m.iter().map(|x| (x.version, x.description.to_string())).collect();
         (list(&SQLITE_MIGRATIONS), list(&POSTGRES_MIGRATIONS))
     }

@@ -163,3 +163,29 @@ fn both_backends_have_the_same_migration_versions_and_names() {
     assert!(!sqlite.is_empty());
     assert_eq!(sqlite, postgres);
 }
+
+/// A migration that fails part-way leaves no trace: a table it would have created before
+/// the failing statement does not exist afterwards, and opening reports the failure.
+async fn failed_migration_changes_nothing(url: &str) {
+    sqlx::any::install_default_drivers();
+    let raw = sqlx::AnyPool::connect(url).await.unwrap();
+    // `web_sessions` is the last table 0001 creates; an existing one makes it fail late.
+    sqlx::query("create table web_sessions (unrelated bigint)").execute(&raw).await.unwrap();
+    let err = SqlStore::open(url).await.unwrap_err().to_string();
+    assert!(err.contains("migration failed"), "{err}");
+    let operators_exists = sqlx::query("select 1 from operators").fetch_optional(&raw).await.is_ok();
+    assert!(!operators_exists, "the failed migration's earlier statements were rolled back");
+}
+
+#[tokio::test]
+async fn failed_migration_changes_nothing_on_sqlite() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("{}?mode=rwc", fresh_sqlite_url(dir.path()));
+    failed_migration_changes_nothing(&url).await;
+}
+
+#[tokio::test]
+async fn failed_migration_changes_nothing_on_postgres() {
+    let Some(admin) = postgres_url_from_env() else { return };
+    failed_migration_changes_nothing(&fresh_postgres_url(&admin).await.unwrap()).await;
+}

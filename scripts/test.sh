@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# The whole test suite, from a fresh Debian machine: installs what is missing, builds,
+# checks formatting and lints, runs unit, store and HTTP tests on SQLite and (when
+# COGNATE_TEST_POSTGRES_URL is set) PostgreSQL, then Playwright on both.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+start=$(date +%s)
+step() { echo; echo "==> $* ($(( $(date +%s) - start ))s)"; }
+
+step "setup"
+scripts/setup.sh --test
+export PATH="$HOME/.cargo/bin:$PATH"
+
+step "format"
+cargo fmt --all -- --check
+
+step "build (wasm, assets, server)"
+scripts/build.sh
+
+step "clippy"
+cargo clippy --workspace --exclude cognate-frontend --all-targets -- -D warnings
+
+step "tests on SQLite"
+env -u COGNATE_TEST_POSTGRES_URL cargo test --workspace --exclude cognate-frontend
+
+if [[ -n "${COGNATE_TEST_POSTGRES_URL:-}" ]]; then
+  step "tests on PostgreSQL ($COGNATE_TEST_POSTGRES_URL)"
+  cargo test -p cognate-store --test conformance
+  cargo test -p cognate-server --test api
+else
+  echo "COGNATE_TEST_POSTGRES_URL is not set: PostgreSQL tests skipped"
+fi
+
+step "end-to-end (Playwright, Debian chromium)"
+scripts/e2e.sh
+
+step "all tests passed"
