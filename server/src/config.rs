@@ -149,6 +149,20 @@ fn env_help() -> String {
     s
 }
 
+/// The SMTP server URL; it may carry a password, so `Debug` hides it.
+#[derive(Clone)]
+pub struct SmtpUrl(pub Url);
+
+impl std::fmt::Debug for SmtpUrl {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let mut u = self.0.clone();
+        if u.password().is_some() {
+            let _ = u.set_password(Some("redacted"));
+        }
+        write!(f, "SmtpUrl({u})")
+    }
+}
+
 /// Output format of logs.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum LogFormat {
@@ -169,7 +183,7 @@ pub struct Settings {
     pub log: String,
     pub log_format: LogFormat,
     pub region: Region,
-    pub smtp_url: Option<Url>,
+    pub smtp_url: Option<SmtpUrl>,
     pub email_from: Option<String>,
     pub master_key: Option<MasterKey>,
     pub site_dir: PathBuf,
@@ -316,7 +330,7 @@ impl Settings {
         let smtp_url = l.parse("smtp_url", |v| {
             let u = Url::parse(v).map_err(|e| e.to_string())?;
             match u.scheme() {
-                "smtp" | "smtps" => Ok(u),
+                "smtp" | "smtps" => Ok(SmtpUrl(u)),
                 s => Err(format!("scheme must be smtp or smtps, not {s}")),
             }
         })?;
@@ -523,5 +537,26 @@ mod tests {
             Settings::load(&Flags::default(), env(&[("COGNATE_DATABASE_URL", "postgres://u:secret@h/db")])).unwrap();
         assert!(!s.database_url_redacted().contains("secret"));
         assert!(!format!("{s:?}").contains("secret"));
+        let s =
+            Settings::load(&Flags::default(), env(&[("COGNATE_SMTP_URL", "smtps://u:hunter2@mail.example")])).unwrap();
+        assert!(!format!("{s:?}").contains("hunter2"));
+        let s = Settings::load(
+            &Flags::default(),
+            env(&[
+                ("COGNATE_BOOTSTRAP_OPERATOR_EMAIL", "a@b.c"),
+                ("COGNATE_BOOTSTRAP_OPERATOR_PASSWORD", "hunter2hunter2"),
+            ]),
+        )
+        .unwrap();
+        assert!(!format!("{s:?}").contains("hunter2"));
+    }
+
+    #[test]
+    fn the_readme_table_documents_every_key() {
+        let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../README.md")).unwrap();
+        for k in KEYS {
+            let row = format!("| `{}` | `COGNATE_{}` |", k.name, k.name.to_uppercase());
+            assert!(readme.contains(&row), "README lacks the row for {}", k.name);
+        }
     }
 }
