@@ -51,12 +51,11 @@ mod convert {
 
     impl From<&domain::AdminCtx> for OperatorView {
         fn from(ctx: &domain::AdminCtx) -> Self {
-            let op = ctx.operator();
-            OperatorView {
-                email: op.email.as_str().to_owned(),
-                role: op.role.as_str().to_owned(),
-                can_write: ctx.for_write().is_ok(),
-            }
+            let (email, role) = match ctx.operator() {
+                Some(op) => (op.email.as_str().to_owned(), op.role.as_str().to_owned()),
+                None => (ctx.actor(), "api-key".to_owned()),
+            };
+            OperatorView { email, role, can_write: ctx.for_write().is_ok() }
         }
     }
 

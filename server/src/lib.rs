@@ -1,6 +1,7 @@
 //! The `cognate` server: configuration, wiring and the HTTP adapters.
 //! Rules live in `domain`, SQL in `store`, pages in `app`; this crate connects them.
 
+pub mod cognito;
 pub mod config;
 pub mod console;
 pub mod http;

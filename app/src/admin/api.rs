@@ -49,11 +49,11 @@ pub async fn create_pool(name: String) -> Result<PoolSummary, AdminError> {
             let writer = ctx.for_write()?;
             match svc.pools.create(&writer, &name).await {
                 Ok(pool) => {
-                    tracing::info!(operator = %ctx.operator().email, pool_id = %pool.id, "user pool created");
+                    tracing::info!(actor = %ctx.actor(), pool_id = %pool.id, "user pool created");
                     Ok(PoolSummary::from(&pool))
                 }
                 Err(PoolError::Name(e)) => Err(AdminError::invalid("name", e)),
-                Err(PoolError::Store(e)) => Err(crate::ssr::internal(e)),
+                Err(e) => Err(crate::ssr::internal(e)),
             }
         }
         .await,

@@ -8,6 +8,7 @@
 
 pub mod access;
 pub mod admin_key;
+pub mod client;
 pub mod clock;
 pub mod crypto;
 pub mod operator;

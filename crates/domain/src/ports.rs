@@ -3,6 +3,7 @@
 //! knows which database is behind them. One method is one transaction.
 
 use crate::admin_key::AdminKeyRecord;
+use crate::client::{AppClient, ClientId};
 use crate::clock::Timestamp;
 use crate::operator::{Email, OperatorId, OperatorRecord};
 use crate::pool::{UserPool, UserPoolId};
@@ -45,6 +46,32 @@ pub trait PoolStore: Send + Sync {
     async fn list_pools(&self) -> Result<Vec<UserPool>, StoreError>;
     /// The pool with this id, if any.
     async fn find_pool(&self, id: &UserPoolId) -> Result<Option<UserPool>, StoreError>;
+    /// Pools ordered by id, after `after` (exclusive), at most `limit`.
+    async fn list_pools_after(&self, after: Option<&str>, limit: usize) -> Result<Vec<UserPool>, StoreError>;
+    /// Writes name, settings and `updated_at`; false when the pool is gone.
+    async fn update_pool(&self, pool: &UserPool) -> Result<bool, StoreError>;
+    /// Deletes the pool and everything in it; false when it was already gone.
+    async fn delete_pool(&self, id: &UserPoolId) -> Result<bool, StoreError>;
+}
+
+/// App clients.
+#[async_trait]
+pub trait ClientStore: Send + Sync {
+    /// Adds a client.
+    async fn insert_client(&self, client: &AppClient) -> Result<(), StoreError>;
+    /// The client with this id, if any.
+    async fn find_client(&self, id: &ClientId) -> Result<Option<AppClient>, StoreError>;
+    /// Writes name, settings and `updated_at`; false when gone.
+    async fn update_client(&self, client: &AppClient) -> Result<bool, StoreError>;
+    /// Deletes a client; false when gone.
+    async fn delete_client(&self, id: &ClientId) -> Result<bool, StoreError>;
+    /// The pool's clients ordered by id, after `after`, at most `limit`.
+    async fn list_clients_after(
+        &self,
+        pool: &UserPoolId,
+        after: Option<&str>,
+        limit: usize,
+    ) -> Result<Vec<AppClient>, StoreError>;
 }
 
 /// Admin API key pairs (secrets sealed with the master key).
@@ -90,7 +117,12 @@ pub trait HealthStore: Send + Sync {
 }
 
 /// Everything the services need from storage.
-pub trait Store: OperatorStore + PoolStore + AdminKeyStore + ThrottleStore + SessionRecordStore + HealthStore {}
+pub trait Store:
+    OperatorStore + PoolStore + ClientStore + AdminKeyStore + ThrottleStore + SessionRecordStore + HealthStore
+{
+}
 
-impl<T> Store for T where T: OperatorStore + PoolStore + AdminKeyStore + ThrottleStore + SessionRecordStore + HealthStore
-{}
+impl<T> Store for T where
+    T: OperatorStore + PoolStore + ClientStore + AdminKeyStore + ThrottleStore + SessionRecordStore + HealthStore
+{
+}

@@ -1,14 +1,17 @@
 //! The SQL: one function per query, each one statement (one transaction).
 
 use crate::error::map;
-use crate::rows::{AdminKeyRow, OperatorRow, ThrottleRow, UserPoolRow};
+use crate::rows::{to_json, AdminKeyRow, AppClientRow, OperatorRow, ThrottleRow, UserPoolRow};
 use crate::SqlStore;
 use async_trait::async_trait;
 use domain::admin_key::AdminKeyRecord;
+use domain::client::{AppClient, ClientId};
 use domain::clock::Timestamp;
 use domain::operator::{Email, OperatorId, OperatorRecord};
 use domain::pool::{UserPool, UserPoolId};
-use domain::ports::{AdminKeyStore, HealthStore, OperatorStore, PoolStore, SessionRecordStore, ThrottleStore};
+use domain::ports::{
+    AdminKeyStore, ClientStore, HealthStore, OperatorStore, PoolStore, SessionRecordStore, ThrottleStore,
+};
 use domain::throttle::ThrottleState;
 use domain::StoreError;
 
@@ -60,12 +63,15 @@ impl OperatorStore for SqlStore {
     }
 }
 
+const POOL_COLUMNS: &str = "id, name, config, created_at, updated_at";
+
 #[async_trait]
 impl PoolStore for SqlStore {
     async fn insert_pool(&self, p: &UserPool) -> Result<(), StoreError> {
-        sqlx::query("insert into user_pools (id, name, created_at, updated_at) values ($1, $2, $3, $4)")
+        sqlx::query("insert into user_pools (id, name, config, created_at, updated_at) values ($1, $2, $3, $4, $5)")
             .bind(p.id.as_str())
             .bind(p.name.as_str())
+            .bind(to_json(&p.config)?)
             .bind(p.created_at.millis())
             .bind(p.updated_at.millis())
             .execute(&self.pool)
@@ -75,25 +81,134 @@ impl PoolStore for SqlStore {
     }
 
     async fn list_pools(&self) -> Result<Vec<UserPool>, StoreError> {
-        sqlx::query_as::<_, UserPoolRow>(
-            "select id, name, created_at, updated_at from user_pools order by created_at desc, id",
-        )
-        .fetch_all(&self.pool)
-        .await
-        .map_err(map)?
-        .into_iter()
-        .map(TryInto::try_into)
-        .collect()
+        let sql = format!("select {POOL_COLUMNS} from user_pools order by created_at desc, id");
+        sqlx::query_as::<_, UserPoolRow>(&sql)
+            .fetch_all(&self.pool)
+            .await
+            .map_err(map)?
+            .into_iter()
+            .map(TryInto::try_into)
+            .collect()
     }
 
     async fn find_pool(&self, id: &UserPoolId) -> Result<Option<UserPool>, StoreError> {
-        sqlx::query_as::<_, UserPoolRow>("select id, name, created_at, updated_at from user_pools where id = $1")
+        let sql = format!("select {POOL_COLUMNS} from user_pools where id = $1");
+        sqlx::query_as::<_, UserPoolRow>(&sql)
             .bind(id.as_str())
             .fetch_optional(&self.pool)
             .await
             .map_err(map)?
             .map(TryInto::try_into)
             .transpose()
+    }
+
+    async fn list_pools_after(&self, after: Option<&str>, limit: usize) -> Result<Vec<UserPool>, StoreError> {
+        let sql = format!("select {POOL_COLUMNS} from user_pools where id > $1 order by id limit $2");
+        sqlx::query_as::<_, UserPoolRow>(&sql)
+            .bind(after.unwrap_or(""))
+            .bind(i64::try_from(limit).unwrap_or(i64::MAX))
+            .fetch_all(&self.pool)
+            .await
+            .map_err(map)?
+            .into_iter()
+            .map(TryInto::try_into)
+            .collect()
+    }
+
+    async fn update_pool(&self, p: &UserPool) -> Result<bool, StoreError> {
+        let r = sqlx::query("update user_pools set name = $2, config = $3, updated_at = $4 where id = $1")
+            .bind(p.id.as_str())
+            .bind(p.name.as_str())
+            .bind(to_json(&p.config)?)
+            .bind(p.updated_at.millis())
+            .execute(&self.pool)
+            .await
+            .map_err(map)?;
+        Ok(r.rows_affected() == 1)
+    }
+
+    async fn delete_pool(&self, id: &UserPoolId) -> Result<bool, StoreError> {
+        let r = sqlx::query("delete from user_pools where id = $1")
+            .bind(id.as_str())
+            .execute(&self.pool)
+            .await
+            .map_err(map)?;
+        Ok(r.rows_affected() == 1)
+    }
+}
+
+const CLIENT_COLUMNS: &str = "id, pool_id, name, sealed_secret, config, created_at, updated_at";
+
+#[async_trait]
+impl ClientStore for SqlStore {
+    async fn insert_client(&self, c: &AppClient) -> Result<(), StoreError> {
+        sqlx::query(
+            "insert into app_clients (id, pool_id, name, sealed_secret, config, created_at, updated_at) \
+             values ($1, $2, $3, $4, $5, $6, $7)",
+        )
+        .bind(c.id.as_str())
+        .bind(c.pool_id.as_str())
+        .bind(&c.name)
+        .bind(c.sealed_secret.as_deref())
+        .bind(to_json(&c.config)?)
+        .bind(c.created_at.millis())
+        .bind(c.updated_at.millis())
+        .execute(&self.pool)
+        .await
+        .map_err(map)?;
+        Ok(())
+    }
+
+    async fn find_client(&self, id: &ClientId) -> Result<Option<AppClient>, StoreError> {
+        let sql = format!("select {CLIENT_COLUMNS} from app_clients where id = $1");
+        sqlx::query_as::<_, AppClientRow>(&sql)
+            .bind(id.as_str())
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(map)?
+            .map(TryInto::try_into)
+            .transpose()
+    }
+
+    async fn update_client(&self, c: &AppClient) -> Result<bool, StoreError> {
+        let r = sqlx::query("update app_clients set name = $2, config = $3, updated_at = $4 where id = $1")
+            .bind(c.id.as_str())
+            .bind(&c.name)
+            .bind(to_json(&c.config)?)
+            .bind(c.updated_at.millis())
+            .execute(&self.pool)
+            .await
+            .map_err(map)?;
+        Ok(r.rows_affected() == 1)
+    }
+
+    async fn delete_client(&self, id: &ClientId) -> Result<bool, StoreError> {
+        let r = sqlx::query("delete from app_clients where id = $1")
+            .bind(id.as_str())
+            .execute(&self.pool)
+            .await
+            .map_err(map)?;
+        Ok(r.rows_affected() == 1)
+    }
+
+    async fn list_clients_after(
+        &self,
+        pool: &UserPoolId,
+        after: Option<&str>,
+        limit: usize,
+    ) -> Result<Vec<AppClient>, StoreError> {
+        let sql =
+            format!("select {CLIENT_COLUMNS} from app_clients where pool_id = $1 and id > $2 order by id limit $3");
+        sqlx::query_as::<_, AppClientRow>(&sql)
+            .bind(pool.as_str())
+            .bind(after.unwrap_or(""))
+            .bind(i64::try_from(limit).unwrap_or(i64::MAX))
+            .fetch_all(&self.pool)
+            .await
+            .map_err(map)?
+            .into_iter()
+            .map(TryInto::try_into)
+            .collect()
     }
 }
 

@@ -53,6 +53,8 @@ conformance!(
     throttles_are_saved_replaced_and_cleared,
     sessions_expire_and_ids_are_unique,
     migrating_twice_is_a_no_op,
+    pool_settings_round_trip_and_pages_follow_ids,
+    clients_belong_to_pools_and_go_with_them,
     ping_answers,
 );
 
@@ -87,6 +89,7 @@ async fn pools_are_listed_newest_first_and_ids_are_unique(s: SqlStore) {
     let mk = |name: &str, at: i64| UserPool {
         id: UserPoolId::generate(&region),
         name: PoolName::parse(name).unwrap(),
+        config: Default::default(),
         created_at: Timestamp(at),
         updated_at: Timestamp(at),
     };
@@ -188,4 +191,73 @@ async fn failed_migration_changes_nothing_on_sqlite() {
 async fn failed_migration_changes_nothing_on_postgres() {
     let Some(admin) = postgres_url_from_env() else { return };
     failed_migration_changes_nothing(&fresh_postgres_url(&admin).await.unwrap()).await;
+}
+
+fn pool(name: &str) -> UserPool {
+    let region = Region::parse("us-east-1").unwrap();
+    UserPool {
+        id: UserPoolId::generate(&region),
+        name: PoolName::parse(name).unwrap(),
+        config: Default::default(),
+        created_at: Timestamp(1),
+        updated_at: Timestamp(1),
+    }
+}
+
+async fn pool_settings_round_trip_and_pages_follow_ids(s: SqlStore) {
+    let mut p = pool("Settings");
+    p.config.password_policy.minimum_length = 12;
+    p.config.deletion_protection = true;
+    p.config.passthrough.insert("UserPoolTags".into(), serde_json::json!({"team": "id"}));
+    s.insert_pool(&p).await.unwrap();
+    assert_eq!(s.find_pool(&p.id).await.unwrap().unwrap().config, p.config);
+    p.config.password_policy.minimum_length = 20;
+    p.name = PoolName::parse("Renamed").unwrap();
+    assert!(s.update_pool(&p).await.unwrap());
+    let got = s.find_pool(&p.id).await.unwrap().unwrap();
+    assert_eq!(got.config.password_policy.minimum_length, 20);
+    assert_eq!(got.name.as_str(), "Renamed");
+    for i in 0..4 {
+        s.insert_pool(&pool(&format!("P{i}"))).await.unwrap();
+    }
+    let first = s.list_pools_after(None, 3).await.unwrap();
+    assert_eq!(first.len(), 3);
+    let rest = s.list_pools_after(Some(first[2].id.as_str()), 3).await.unwrap();
+    assert_eq!(rest.len(), 2);
+    assert!(rest.iter().all(|r| r.id.as_str() > first[2].id.as_str()));
+    assert!(s.delete_pool(&p.id).await.unwrap());
+    assert!(!s.delete_pool(&p.id).await.unwrap());
+    assert!(!s.update_pool(&p).await.unwrap());
+}
+
+async fn clients_belong_to_pools_and_go_with_them(s: SqlStore) {
+    use domain::client::{AppClient, ClientConfig, ClientId};
+    let p = pool("Clients");
+    s.insert_pool(&p).await.unwrap();
+    let mk = |secret: Option<Vec<u8>>| AppClient {
+        pool_id: p.id.clone(),
+        id: ClientId::generate(),
+        name: "web".into(),
+        sealed_secret: secret,
+        config: ClientConfig::default(),
+        created_at: Timestamp(1),
+        updated_at: Timestamp(1),
+    };
+    let a = mk(None);
+    let mut b = mk(Some(vec![1, 2, 3]));
+    s.insert_client(&a).await.unwrap();
+    s.insert_client(&b).await.unwrap();
+    let got = s.find_client(&b.id).await.unwrap().unwrap();
+    assert_eq!(got.sealed_secret, Some(vec![1, 2, 3]));
+    assert_eq!(got.config, ClientConfig::default());
+    assert_eq!(s.find_client(&a.id).await.unwrap().unwrap().sealed_secret, None);
+    b.config.prevent_user_existence_errors = false;
+    b.name = "renamed".into();
+    assert!(s.update_client(&b).await.unwrap());
+    assert!(!s.find_client(&b.id).await.unwrap().unwrap().config.prevent_user_existence_errors);
+    assert_eq!(s.list_clients_after(&p.id, None, 10).await.unwrap().len(), 2);
+    assert!(s.delete_client(&a.id).await.unwrap());
+    assert_eq!(s.list_clients_after(&p.id, None, 10).await.unwrap().len(), 1);
+    assert!(s.delete_pool(&p.id).await.unwrap());
+    assert!(s.find_client(&b.id).await.unwrap().is_none(), "clients are deleted with their pool");
 }

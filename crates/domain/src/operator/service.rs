@@ -154,7 +154,7 @@ impl OperatorService {
     pub async fn authorize(&self, id: &str) -> Result<AdminCtx, AuthorizeError> {
         let id = OperatorId::parse(id).ok_or(AuthorizeError::Access(AccessError::Unauthenticated))?;
         match self.store.find_operator(&id).await? {
-            Some(r) => Ok(AdminCtx::new(r.operator)),
+            Some(r) => Ok(AdminCtx::new(crate::access::Principal::Operator(r.operator))),
             None => Err(AuthorizeError::Access(AccessError::Unauthenticated)),
         }
     }

@@ -1,10 +1,12 @@
 //! User pools: ids, names and the pool use cases. Pool settings (policies, schema,
 //! clients) grow here with the Cognito user-pool API.
 
+pub mod config;
 mod service;
 mod types;
 
-pub use service::{PoolError, PoolService};
+pub use config::PoolConfig;
+pub use service::{PoolError, PoolPage, PoolService};
 pub use types::{PoolName, PoolNameError, Region, RegionError, UserPoolId};
 
 use crate::clock::Timestamp;
@@ -16,6 +18,8 @@ pub struct UserPool {
     pub id: UserPoolId,
     /// The operator's name for it.
     pub name: PoolName,
+    /// Every setting.
+    pub config: PoolConfig,
     /// Creation time.
     pub created_at: Timestamp,
     /// Last change.

@@ -1,5 +1,6 @@
-//! Pool use cases.
+//! Pool use cases: create, read, update, delete, list.
 
+use super::config::{ConfigError, PoolConfig};
 use super::{PoolName, PoolNameError, Region, UserPool, UserPoolId};
 use crate::access::{AdminCtx, WriteCtx};
 use crate::clock::Clock;
@@ -12,9 +13,27 @@ pub enum PoolError {
     /// The name is not acceptable.
     #[error(transparent)]
     Name(#[from] PoolNameError),
+    /// A setting breaks a rule.
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+    /// No such pool.
+    #[error("User pool {0} does not exist.")]
+    NotFound(String),
+    /// Deletion protection is on.
+    #[error("The user pool {0} has deletion protection enabled.")]
+    DeletionProtected(String),
     /// Storage failed.
     #[error(transparent)]
     Store(#[from] StoreError),
+}
+
+/// One page of pools.
+#[derive(Debug, Clone)]
+pub struct PoolPage {
+    /// The pools, ordered by id.
+    pub pools: Vec<UserPool>,
+    /// Where the next page starts, when there is one.
+    pub next: Option<String>,
 }
 
 /// Pool use cases.
@@ -31,30 +50,101 @@ impl PoolService {
         PoolService { store, clock, region }
     }
 
-    /// Creates a pool named `name`.
-    pub async fn create(&self, _ctx: &WriteCtx, name: &str) -> Result<UserPool, PoolError> {
+    /// The region ids are made in.
+    pub fn region(&self) -> &Region {
+        &self.region
+    }
+
+    /// Creates a pool named `name` with default settings.
+    pub async fn create(&self, ctx: &WriteCtx, name: &str) -> Result<UserPool, PoolError> {
+        self.create_with(ctx, name, PoolConfig::default()).await
+    }
+
+    /// Creates a pool with `config`.
+    pub async fn create_with(&self, _ctx: &WriteCtx, name: &str, config: PoolConfig) -> Result<UserPool, PoolError> {
         let name = PoolName::parse(name)?;
+        config.check()?;
         let now = self.clock.now();
         // 62^9 ids make a collision vanishingly rare; retry a few times rather than fail.
-        let mut last = None;
+        let mut last = StoreError::Conflict("user_pools.id".into());
         for _ in 0..3 {
             let pool = UserPool {
                 id: UserPoolId::generate(&self.region),
                 name: name.clone(),
+                config: config.clone(),
                 created_at: now,
                 updated_at: now,
             };
             match self.store.insert_pool(&pool).await {
                 Ok(()) => return Ok(pool),
-                Err(StoreError::Conflict(c)) => last = Some(StoreError::Conflict(c)),
+                Err(StoreError::Conflict(c)) => last = StoreError::Conflict(c),
                 Err(e) => return Err(e.into()),
             }
         }
-        Err(last.unwrap_or(StoreError::Conflict("user_pools.id".into())).into())
+        Err(last.into())
     }
 
-    /// Every pool, newest first.
+    /// The pool `id`.
+    pub async fn get(&self, _ctx: &AdminCtx, id: &str) -> Result<UserPool, PoolError> {
+        self.find(id).await?.ok_or_else(|| PoolError::NotFound(id.to_owned()))
+    }
+
+    /// The pool `id`, for public flows that have no admin context.
+    pub async fn find(&self, id: &str) -> Result<Option<UserPool>, PoolError> {
+        let Some(pid) = UserPoolId::parse(id) else { return Ok(None) };
+        Ok(self.store.find_pool(&pid).await?)
+    }
+
+    /// Replaces the settings (and optionally the name) of pool `id`. `change` receives the
+    /// current pool and returns the new settings; rules are checked before storing.
+    pub async fn update(
+        &self,
+        ctx: &WriteCtx,
+        id: &str,
+        name: Option<&str>,
+        change: impl FnOnce(&UserPool) -> Result<PoolConfig, PoolError>,
+    ) -> Result<UserPool, PoolError> {
+        let mut pool = self.get(&AdminCtx::new(ctx.principal().clone()), id).await?;
+        let config = change(&pool)?;
+        config.check()?;
+        if let Some(n) = name {
+            pool.name = PoolName::parse(n)?;
+        }
+        pool.config = config;
+        pool.updated_at = self.clock.now();
+        if !self.store.update_pool(&pool).await? {
+            return Err(PoolError::NotFound(id.to_owned()));
+        }
+        Ok(pool)
+    }
+
+    /// Deletes pool `id` and everything in it, unless deletion protection is on.
+    pub async fn delete(&self, ctx: &WriteCtx, id: &str) -> Result<(), PoolError> {
+        let pool = self.get(&AdminCtx::new(ctx.principal().clone()), id).await?;
+        if pool.config.deletion_protection {
+            return Err(PoolError::DeletionProtected(id.to_owned()));
+        }
+        if !self.store.delete_pool(&pool.id).await? {
+            return Err(PoolError::NotFound(id.to_owned()));
+        }
+        Ok(())
+    }
+
+    /// Every pool, newest first (the console's list).
     pub async fn list(&self, _ctx: &AdminCtx) -> Result<Vec<UserPool>, PoolError> {
         Ok(self.store.list_pools().await?)
+    }
+
+    /// One page of at most `limit` pools after the opaque `after` token.
+    pub async fn page(&self, _ctx: &AdminCtx, limit: usize, after: Option<&str>) -> Result<PoolPage, PoolError> {
+        let limit = limit.clamp(1, 60);
+        let mut pools = self.store.list_pools_after(after, limit + 1).await?;
+        let next = if pools.len() > limit {
+            pools.truncate(limit);
+            pools.last().map(|p| p.id.as_str().to_owned())
+        } else {
+            None
+        };
+        Ok(PoolPage { pools, next })
     }
 }
