@@ -1,6 +1,7 @@
 //! Building the application from settings: storage, services, bootstrap, routes,
 //! middleware; then serving until a shutdown signal lets in-flight requests finish.
 
+use crate::cognito::{self, CognitoState};
 use crate::config::Settings;
 use crate::console::{self, setup_gate::SetupGate, ConsoleState};
 use crate::http::{csrf, health, security_headers};
@@ -12,6 +13,7 @@ use axum::extract::FromRef;
 use axum::routing::{get, post};
 use axum::Router;
 use domain::admin_key::AdminKeyService;
+use domain::client::ClientService;
 use domain::operator::OperatorService;
 use domain::pool::PoolService;
 use domain::ports::{HealthStore, SessionRecordStore, Store};
@@ -79,7 +81,7 @@ impl Application {
 
         let operators = OperatorService::new(store.clone(), clock.clone());
         let pools = PoolService::new(store.clone(), clock.clone(), settings.region.clone());
-        let admin_keys = AdminKeyService::new(store.clone(), clock.clone(), master);
+        let admin_keys = AdminKeyService::new(store.clone(), clock.clone(), master.clone());
 
         if let Some((email, password)) = settings.bootstrap_operator.clone() {
             match operators.bootstrap(&email, password).await.context("COGNATE_BOOTSTRAP_OPERATOR_EMAIL")? {
@@ -111,7 +113,16 @@ impl Application {
             session_absolute_timeout: settings.session_absolute_timeout,
         };
         let console = ConsoleState { services: services.clone(), setup };
-        let router = routes(&settings, console, store.clone(), clock);
+        let cognito = CognitoState {
+            pools: services.pools.clone(),
+            clients: ClientService::new(store.clone(), clock.clone(), master.clone()),
+            admin_keys,
+            clock: clock.clone(),
+            region: settings.region.as_str().to_owned(),
+            // ARNs need an account; a self-hosted deployment has none, so it is all zeros.
+            account_id: "000000000000".into(),
+        };
+        let router = routes(&settings, console, cognito, store.clone(), clock);
         tracing::info!(address = %local_addr, public_url = %settings.public_url, "Cognate is listening");
         Ok(Application { listener, router, store: sql, local_addr, setup_token })
     }
@@ -140,7 +151,13 @@ impl Application {
     }
 }
 
-fn routes(settings: &Settings, console: ConsoleState, store: Arc<dyn Store>, clock: Arc<dyn Clock>) -> Router {
+fn routes(
+    settings: &Settings,
+    console: ConsoleState,
+    cognito: CognitoState,
+    store: Arc<dyn Store>,
+    clock: Arc<dyn Clock>,
+) -> Router {
     let leptos_options = LeptosOptions::builder()
         .output_name("cognate")
         .site_root(settings.site_dir.display().to_string())
@@ -168,7 +185,9 @@ fn routes(settings: &Settings, console: ConsoleState, store: Arc<dyn Store>, clo
     let leptos_routes = generate_route_list(App);
     let site_pkg = settings.site_dir.join("pkg");
 
+    let cognito_api = Router::new().route("/", post(cognito::handle)).with_state(cognito);
     let mut router = Router::new()
+        .merge(cognito_api)
         .route("/health", get(health::health))
         .route("/ready", get(health::ready))
         .route("/admin/login", post(console::auth::login))

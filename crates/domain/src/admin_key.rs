@@ -2,6 +2,7 @@
 //! Cognito admin calls with SigV4. SigV4 needs the secret itself to recompute a
 //! signature, so the secret is sealed with the master key rather than hashed.
 
+use crate::access::{AdminCtx, Principal};
 use crate::clock::{Clock, Timestamp};
 use crate::crypto::MasterKey;
 use crate::ports::{Store, StoreError};
@@ -74,6 +75,20 @@ impl AdminKeyService {
         Ok(())
     }
 
+    /// Authenticates an admin API call: loads the active key's secret and lets `verify`
+    /// (the adapter's signature check) decide. Only a successful check yields the
+    /// capability.
+    pub async fn authorize<E>(
+        &self,
+        access_key_id: &str,
+        verify: impl FnOnce(&SecretString) -> Result<(), E>,
+    ) -> Result<AdminCtx, KeyAuthError<E>> {
+        let secret =
+            self.active_secret(access_key_id).await.map_err(KeyAuthError::Key)?.ok_or(KeyAuthError::UnknownKey)?;
+        verify(&secret).map_err(KeyAuthError::Verify)?;
+        Ok(AdminCtx::new(Principal::ApiKey { access_key_id: access_key_id.to_owned() }))
+    }
+
     /// The secret of an active key, for verifying a signature; `None` for unknown or
     /// disabled keys.
     pub async fn active_secret(&self, access_key_id: &str) -> Result<Option<SecretString>, AdminKeyError> {
@@ -86,4 +101,15 @@ impl AdminKeyService {
         let plain = self.master.open(SEAL_CONTEXT, &rec.sealed_secret)?;
         Ok(Some(SecretString::new(String::from_utf8_lossy(&plain).into_owned())))
     }
+}
+
+/// Why an admin API call was not authenticated.
+#[derive(Debug)]
+pub enum KeyAuthError<E> {
+    /// No active key with this id.
+    UnknownKey,
+    /// The adapter's check failed.
+    Verify(E),
+    /// Loading the key failed.
+    Key(AdminKeyError),
 }

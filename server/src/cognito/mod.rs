@@ -2,6 +2,148 @@
 //! AWSCognitoIdentityProviderService.<Action>`. This module checks the target, the
 //! signature (admin actions) and the body against the service model, then hands a typed
 //! request to one action function.
+pub mod actions;
 pub mod error;
 pub mod model;
 pub mod sigv4;
+pub mod wire;
+
+use crate::cognito::error::CognitoError;
+use crate::cognito::model::{model, Invalid};
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::{HeaderMap, HeaderValue, Method, Uri};
+use axum::response::{IntoResponse, Response};
+use domain::admin_key::{AdminKeyService, KeyAuthError};
+use domain::client::ClientService;
+use domain::pool::PoolService;
+use domain::{AdminCtx, Clock};
+use serde_json::Value;
+use std::sync::Arc;
+
+/// The JSON API's target prefix.
+pub const TARGET_PREFIX: &str = "AWSCognitoIdentityProviderService.";
+/// Service name in SigV4 credential scopes.
+pub const SIGNING_NAME: &str = "cognito-idp";
+
+/// What the Cognito actions need.
+#[derive(Clone)]
+pub struct CognitoState {
+    /// Pools.
+    pub pools: PoolService,
+    /// App clients.
+    pub clients: ClientService,
+    /// Admin API keys (SigV4).
+    pub admin_keys: AdminKeyService,
+    /// Time.
+    pub clock: Arc<dyn Clock>,
+    /// Region of ids and signatures.
+    pub region: String,
+    /// Account id shown in ARNs.
+    pub account_id: String,
+}
+
+/// Who called: anyone (public actions) or an authenticated admin key.
+pub enum Caller {
+    /// An unsigned call to a public action.
+    Public,
+    /// A SigV4-verified admin call.
+    Admin(AdminCtx),
+}
+
+impl Caller {
+    /// The admin capability; public calls to admin actions never get here.
+    pub fn admin(&self) -> Result<&AdminCtx, CognitoError> {
+        match self {
+            Caller::Admin(ctx) => Ok(ctx),
+            Caller::Public => Err(CognitoError::missing_authentication_token("Missing Authentication Token")),
+        }
+    }
+}
+
+/// `POST /`.
+pub async fn handle(
+    State(st): State<CognitoState>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let request_id = uuid::Uuid::new_v4().to_string();
+    let mut res = match dispatch(&st, &method, &uri, &headers, &body).await {
+        Ok(v) => {
+            let mut r = v.to_string().into_response();
+            r.headers_mut().insert("content-type", HeaderValue::from_static("application/x-amz-json-1.1"));
+            r
+        }
+        Err(e) => {
+            if e.name == "InternalErrorException" {
+                tracing::error!(error = %e.message, "Cognito request failed");
+            } else {
+                tracing::debug!(error = e.name, message = %e.message, "Cognito request refused");
+            }
+            e.into_response()
+        }
+    };
+    if let Ok(v) = HeaderValue::from_str(&request_id) {
+        res.headers_mut().insert("x-amzn-requestid", v);
+    }
+    res
+}
+
+async fn dispatch(
+    st: &CognitoState,
+    method: &Method,
+    uri: &Uri,
+    headers: &HeaderMap,
+    body: &[u8],
+) -> Result<Value, CognitoError> {
+    let target = headers.get("x-amz-target").and_then(|v| v.to_str().ok()).unwrap_or("");
+    let action = target
+        .strip_prefix(TARGET_PREFIX)
+        .ok_or_else(|| CognitoError::unknown_operation(format!("Unknown operation '{target}'.")))?;
+    let op = model()
+        .operation(action)
+        .ok_or_else(|| CognitoError::unknown_operation(format!("Unknown operation '{action}'.")))?;
+    let caller =
+        if op.public { Caller::Public } else { Caller::Admin(authenticate(st, method, uri, headers, body).await?) };
+    let body: Value = if body.iter().all(u8::is_ascii_whitespace) {
+        Value::Object(Default::default())
+    } else {
+        serde_json::from_slice(body)
+            .map_err(|e| CognitoError::serialization(format!("The request body is not valid JSON: {e}")))?
+    };
+    model().validate(op, &body).map_err(|e| match e {
+        Invalid::Serialization(m) => CognitoError::serialization(m),
+        Invalid::Constraints(m) => CognitoError::invalid_parameter(m),
+    })?;
+    actions::run(st, action, &caller, body).await
+}
+
+async fn authenticate(
+    st: &CognitoState,
+    method: &Method,
+    uri: &Uri,
+    headers: &HeaderMap,
+    body: &[u8],
+) -> Result<AdminCtx, CognitoError> {
+    let Some(value) = headers.get("authorization").and_then(|v| v.to_str().ok()) else {
+        return Err(CognitoError::missing_authentication_token("Missing Authentication Token"));
+    };
+    let auth = sigv4::parse_authorization(value)?;
+    let incoming = sigv4::Incoming { method, uri, headers, body };
+    let now = st.clock.now();
+    st.admin_keys
+        .authorize(&auth.access_key_id, |secret| sigv4::verify(&incoming, &auth, secret, now, &st.region, SIGNING_NAME))
+        .await
+        .map_err(|e| match e {
+            KeyAuthError::UnknownKey => {
+                CognitoError::unrecognized_client("The security token included in the request is invalid.")
+            }
+            KeyAuthError::Verify(e) => e,
+            KeyAuthError::Key(e) => {
+                tracing::error!(error = %e, "admin key could not be loaded");
+                CognitoError::internal("An internal error occurred.")
+            }
+        })
+}

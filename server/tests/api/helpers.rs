@@ -10,6 +10,8 @@ use std::sync::Arc;
 
 pub const OPERATOR_EMAIL: &str = "ops@example.com";
 pub const OPERATOR_PASSWORD: &str = "correct horse battery staple";
+pub const ACCESS_KEY_ID: &str = "AKIACOGNATETEST00001";
+pub const SECRET_ACCESS_KEY: &str = "cognate-test-secret-access-key-0001";
 
 pub struct TestApp {
     pub address: String,
@@ -54,6 +56,7 @@ pub async fn spawn_with(opts: Options) -> TestApp {
     let mut settings = Settings::for_tests(dir.path().to_path_buf(), database_url.clone());
     settings.public_url = url::Url::parse("http://127.0.0.1:0").unwrap();
     settings.master_key = None; // exercise the generated key file
+    settings.bootstrap_admin_key = Some((ACCESS_KEY_ID.into(), domain::secret::SecretString::new(SECRET_ACCESS_KEY)));
     if opts.bootstrap {
         settings.bootstrap_operator = Some((OPERATOR_EMAIL.into(), Password::new(OPERATOR_PASSWORD)));
     }
@@ -82,6 +85,39 @@ pub fn browser_client(address: &str) -> reqwest::Client {
 }
 
 impl TestApp {
+    /// The AWS SDK's Cognito client, pointed at this server and signing with the
+    /// bootstrap admin key.
+    pub fn cognito(&self) -> aws_sdk_cognitoidentityprovider::Client {
+        self.cognito_with(ACCESS_KEY_ID, SECRET_ACCESS_KEY)
+    }
+
+    /// The SDK client signing with any key pair.
+    pub fn cognito_with(&self, key: &str, secret: &str) -> aws_sdk_cognitoidentityprovider::Client {
+        use aws_sdk_cognitoidentityprovider::config::{BehaviorVersion, Credentials, Region};
+        let config = aws_sdk_cognitoidentityprovider::Config::builder()
+            .behavior_version(BehaviorVersion::latest())
+            .region(Region::new("us-east-1"))
+            .endpoint_url(&self.address)
+            .credentials_provider(Credentials::new(key, secret, None, None, "tests"))
+            .build();
+        aws_sdk_cognitoidentityprovider::Client::from_conf(config)
+    }
+
+    /// A raw JSON 1.1 call, unsigned: status and parsed body.
+    pub async fn cognito_raw(&self, action: &str, body: &str) -> (u16, serde_json::Value) {
+        let r = reqwest::Client::new()
+            .post(self.url("/"))
+            .header("x-amz-target", format!("AWSCognitoIdentityProviderService.{action}"))
+            .header("content-type", "application/x-amz-json-1.1")
+            .body(body.to_owned())
+            .send()
+            .await
+            .unwrap();
+        let status = r.status().as_u16();
+        let text = r.text().await.unwrap();
+        (status, serde_json::from_str(&text).unwrap_or(serde_json::Value::String(text)))
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{}", self.address, path)
     }

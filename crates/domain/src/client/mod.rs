@@ -4,7 +4,7 @@
 
 mod service;
 
-pub use service::{ClientError, ClientService};
+pub use service::{secret_hash, ClientError, ClientPage, ClientService};
 
 use crate::clock::Timestamp;
 use crate::pool::UserPoolId;

@@ -423,8 +423,9 @@ impl PoolConfig {
         self.schema.iter().find(|a| a.name == name)
     }
 
-    /// Applies requested schema entries: standard ones change `required`/`mutable`/bounds,
-    /// others become `custom:` attributes.
+    /// Applies requested schema entries. With `creating`, entries named like a standard
+    /// attribute change its `required`/`mutable`/bounds; every other entry becomes a
+    /// `custom:` attribute.
     pub fn apply_schema(&mut self, entries: &[SchemaRequest], creating: bool) -> Result<(), ConfigError> {
         for e in entries {
             let parse_u = |v: &Option<String>, what: &str| -> Result<Option<u64>, ConfigError> {
@@ -458,10 +459,11 @@ impl PoolConfig {
                     return Err(ConfigError("MinValue must not exceed MaxValue.".into()));
                 }
             }
-            if let Some(std) = self.schema.iter_mut().find(|a| a.name == e.name && !a.is_custom()) {
-                if !creating {
-                    return Err(ConfigError(format!("Existing attribute {} cannot be changed.", e.name)));
-                }
+            // At creation a standard attribute's name customises it; AddCustomAttributes
+            // always adds `custom:` attributes.
+            let standard =
+                if creating { self.schema.iter_mut().find(|a| a.name == e.name && !a.is_custom()) } else { None };
+            if let Some(std) = standard {
                 if e.name == "sub" {
                     continue;
                 }

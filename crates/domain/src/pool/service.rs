@@ -95,17 +95,23 @@ impl PoolService {
         Ok(self.store.find_pool(&pid).await?)
     }
 
-    /// Replaces the settings (and optionally the name) of pool `id`. `change` receives the
-    /// current pool and returns the new settings; rules are checked before storing.
+    /// Replaces the settings (and optionally the name) of pool `id`; rules are checked
+    /// before storing. What may not change (sign-in attributes, case sensitivity, existing
+    /// schema attributes) is kept from the stored pool whatever `config` says.
     pub async fn update(
         &self,
         ctx: &WriteCtx,
         id: &str,
         name: Option<&str>,
-        change: impl FnOnce(&UserPool) -> Result<PoolConfig, PoolError>,
+        mut config: PoolConfig,
     ) -> Result<UserPool, PoolError> {
         let mut pool = self.get(&AdminCtx::new(ctx.principal().clone()), id).await?;
-        let config = change(&pool)?;
+        config.username_attributes = pool.config.username_attributes.clone();
+        config.alias_attributes = pool.config.alias_attributes.clone();
+        config.case_sensitive = pool.config.case_sensitive;
+        if !pool.config.schema.iter().all(|a| config.schema.contains(a)) {
+            config.schema = pool.config.schema.clone();
+        }
         config.check()?;
         if let Some(n) = name {
             pool.name = PoolName::parse(n)?;

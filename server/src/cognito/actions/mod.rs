@@ -1,0 +1,27 @@
+//! One file per area; `run` maps an action name to its function.
+
+pub mod clients;
+pub mod pools;
+
+use super::error::CognitoError;
+use super::wire::{out, parse};
+use super::{Caller, CognitoState};
+use serde_json::Value;
+
+/// Runs `action` with a validated body.
+pub async fn run(st: &CognitoState, action: &str, caller: &Caller, body: Value) -> Result<Value, CognitoError> {
+    match action {
+        "CreateUserPool" => out(pools::create_user_pool(st, caller.admin()?, parse(body)?).await?),
+        "DescribeUserPool" => out(pools::describe_user_pool(st, caller.admin()?, parse(body)?).await?),
+        "UpdateUserPool" => out(pools::update_user_pool(st, caller.admin()?, parse(body)?).await?),
+        "DeleteUserPool" => out(pools::delete_user_pool(st, caller.admin()?, parse(body)?).await?),
+        "ListUserPools" => out(pools::list_user_pools(st, caller.admin()?, parse(body)?).await?),
+        "AddCustomAttributes" => out(pools::add_custom_attributes(st, caller.admin()?, parse(body)?).await?),
+        "CreateUserPoolClient" => out(clients::create_user_pool_client(st, caller.admin()?, parse(body)?).await?),
+        "DescribeUserPoolClient" => out(clients::describe_user_pool_client(st, caller.admin()?, parse(body)?).await?),
+        "UpdateUserPoolClient" => out(clients::update_user_pool_client(st, caller.admin()?, parse(body)?).await?),
+        "DeleteUserPoolClient" => out(clients::delete_user_pool_client(st, caller.admin()?, parse(body)?).await?),
+        "ListUserPoolClients" => out(clients::list_user_pool_clients(st, caller.admin()?, parse(body)?).await?),
+        other => Err(CognitoError::unknown_operation(format!("Cognate does not implement {other} yet."))),
+    }
+}
