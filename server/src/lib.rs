@@ -4,6 +4,7 @@
 pub mod cognito;
 pub mod config;
 pub mod console;
+pub mod delivery;
 pub mod http;
 pub mod master_key;
 pub mod session_store;

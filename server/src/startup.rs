@@ -4,6 +4,7 @@
 use crate::cognito::{self, CognitoState};
 use crate::config::Settings;
 use crate::console::{self, setup_gate::SetupGate, ConsoleState};
+use crate::delivery::{smtp::Mailer, Delivery};
 use crate::http::{csrf, health, security_headers};
 use crate::session_store::{self, DbSessionStore};
 use anyhow::Context;
@@ -17,6 +18,8 @@ use domain::client::ClientService;
 use domain::operator::OperatorService;
 use domain::pool::PoolService;
 use domain::ports::{HealthStore, SessionRecordStore, Store};
+use domain::token::TokenService;
+use domain::user::UserService;
 use domain::{Clock, SystemClock};
 use leptos::config::LeptosOptions;
 use leptos::prelude::provide_context;
@@ -113,9 +116,34 @@ impl Application {
             session_absolute_timeout: settings.session_absolute_timeout,
         };
         let console = ConsoleState { services: services.clone(), setup };
+        let clients = ClientService::new(store.clone(), clock.clone(), master.clone());
+        let tokens = TokenService::new(store.clone(), clock.clone(), master.clone(), settings.public_url.as_str());
+        let users = UserService::new(
+            store.clone(),
+            clock.clone(),
+            master.clone(),
+            services.pools.clone(),
+            clients.clone(),
+            tokens.clone(),
+        );
+        let mailer = match (&settings.smtp_url, &settings.email_from) {
+            (Some(url), Some(from)) => {
+                Some(Mailer::new(&url.0, from).map_err(|e| anyhow::anyhow!("COGNATE_SMTP_URL: {e}"))?)
+            }
+            (Some(url), None) => {
+                Some(Mailer::new(&url.0, "no-reply@localhost").map_err(|e| anyhow::anyhow!("COGNATE_SMTP_URL: {e}"))?)
+            }
+            (None, _) => {
+                tracing::warn!("COGNATE_SMTP_URL is not set: email goes to the development mailbox (see the console)");
+                None
+            }
+        };
+        Delivery::new(store.clone(), clock.clone(), master.clone(), mailer).spawn(users.outbox_signal());
         let cognito = CognitoState {
             pools: services.pools.clone(),
-            clients: ClientService::new(store.clone(), clock.clone(), master.clone()),
+            clients,
+            users,
+            tokens,
             admin_keys,
             clock: clock.clone(),
             region: settings.region.as_str().to_owned(),
@@ -185,7 +213,10 @@ fn routes(
     let leptos_routes = generate_route_list(App);
     let site_pkg = settings.site_dir.join("pkg");
 
-    let cognito_api = Router::new().route("/", post(cognito::handle)).with_state(cognito);
+    let cognito_api = Router::new()
+        .route("/", post(cognito::handle))
+        .route("/{pool_id}/.well-known/jwks.json", get(cognito::jwks))
+        .with_state(cognito);
     let mut router = Router::new()
         .merge(cognito_api)
         .route("/health", get(health::health))

@@ -11,12 +11,15 @@ pub mod admin_key;
 pub mod client;
 pub mod clock;
 pub mod crypto;
+pub mod message;
 pub mod operator;
 pub mod password;
 pub mod pool;
 pub mod ports;
 pub mod secret;
 pub mod throttle;
+pub mod token;
+pub mod user;
 
 pub use access::AdminCtx;
 pub use clock::{Clock, FixedClock, SystemClock, Timestamp};

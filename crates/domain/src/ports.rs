@@ -5,9 +5,12 @@
 use crate::admin_key::AdminKeyRecord;
 use crate::client::{AppClient, ClientId};
 use crate::clock::Timestamp;
+use crate::message::OutboxRecord;
 use crate::operator::{Email, OperatorId, OperatorRecord};
 use crate::pool::{UserPool, UserPoolId};
 use crate::throttle::ThrottleState;
+use crate::token::{RefreshRecord, StoredKey};
+use crate::user::{CodePurpose, CodeRecord, User};
 use async_trait::async_trait;
 
 /// Failures of the storage layer, stripped of driver types.
@@ -74,6 +77,94 @@ pub trait ClientStore: Send + Sync {
     ) -> Result<Vec<AppClient>, StoreError>;
 }
 
+/// Everything one change to a user writes, in one transaction.
+pub struct UserWrite<'a> {
+    /// The user row.
+    pub user: &'a User,
+    /// Unique sign-in identifiers: (kind, key).
+    pub aliases: Vec<(String, String)>,
+    /// Search index entries: (attribute, value).
+    pub index: Vec<(String, String)>,
+    /// A code to store (replacing one of the same purpose).
+    pub code: Option<CodeRecord>,
+    /// Codes to delete.
+    pub clear_codes: Vec<CodePurpose>,
+    /// Messages to queue.
+    pub outbox: Vec<OutboxRecord>,
+}
+
+/// Pool users.
+#[async_trait]
+pub trait UserStore: Send + Sync {
+    /// Adds a user; [`StoreError::Conflict`] naming `users` or `user_aliases` on a clash.
+    async fn insert_user(&self, w: &UserWrite<'_>) -> Result<(), StoreError>;
+    /// Rewrites a user; false when gone. Alias clashes are [`StoreError::Conflict`].
+    async fn update_user(&self, w: &UserWrite<'_>) -> Result<bool, StoreError>;
+    /// Deletes a user and everything of theirs; false when gone.
+    async fn delete_user(&self, pool: &UserPoolId, username_key: &str) -> Result<bool, StoreError>;
+    /// The user with this key.
+    async fn find_user(&self, pool: &UserPoolId, username_key: &str) -> Result<Option<User>, StoreError>;
+    /// The user holding an alias.
+    async fn find_user_by_alias(&self, pool: &UserPoolId, kind: &str, key: &str) -> Result<Option<User>, StoreError>;
+    /// The user with this `sub`.
+    async fn find_user_by_sub(&self, pool: &UserPoolId, sub: &str) -> Result<Option<User>, StoreError>;
+    /// A stored code.
+    async fn find_code(
+        &self,
+        pool: &UserPoolId,
+        username_key: &str,
+        purpose: CodePurpose,
+    ) -> Result<Option<CodeRecord>, StoreError>;
+    /// Counts a wrong guess.
+    async fn record_code_attempt(
+        &self,
+        pool: &UserPoolId,
+        username_key: &str,
+        purpose: CodePurpose,
+    ) -> Result<(), StoreError>;
+    /// How many users the pool has.
+    async fn count_users(&self, pool: &UserPoolId) -> Result<i64, StoreError>;
+}
+
+/// Signing keys and refresh tokens.
+#[async_trait]
+pub trait TokenStore: Send + Sync {
+    /// The pool's signing keys, newest first.
+    async fn signing_keys(&self, pool: &UserPoolId) -> Result<Vec<StoredKey>, StoreError>;
+    /// Adds a signing key.
+    async fn insert_signing_key(&self, pool: &UserPoolId, key: &StoredKey) -> Result<(), StoreError>;
+    /// Stores a refresh token (by hash).
+    async fn insert_refresh_token(&self, r: &RefreshRecord) -> Result<(), StoreError>;
+    /// A refresh token by the hash of its value.
+    async fn find_refresh_token(&self, id_hash: &str) -> Result<Option<RefreshRecord>, StoreError>;
+    /// Revokes one refresh token.
+    async fn revoke_refresh_token(&self, id_hash: &str, now: Timestamp) -> Result<bool, StoreError>;
+    /// Revokes every refresh token of a user.
+    async fn revoke_user_refresh_tokens(&self, pool: &UserPoolId, sub: &str, now: Timestamp)
+        -> Result<u64, StoreError>;
+    /// Whether the refresh token that started this session (`origin_jti`) was revoked.
+    async fn origin_revoked(&self, origin_jti: &str) -> Result<bool, StoreError>;
+}
+
+/// The outbox of messages to users.
+#[async_trait]
+pub trait OutboxStore: Send + Sync {
+    /// Pending messages due at `now`, oldest first.
+    async fn due_messages(&self, now: Timestamp, limit: usize) -> Result<Vec<OutboxRecord>, StoreError>;
+    /// Marks a message delivered (`to` says where: `smtp` or `mailbox`).
+    async fn mark_delivered(&self, id: &str, to: &str, now: Timestamp) -> Result<(), StoreError>;
+    /// Records a failed attempt and when to retry.
+    async fn mark_failed(
+        &self,
+        id: &str,
+        attempts: i64,
+        next_attempt_at: Timestamp,
+        error: &str,
+    ) -> Result<(), StoreError>;
+    /// Messages held in the development mailbox, newest first.
+    async fn mailbox(&self, limit: usize) -> Result<Vec<OutboxRecord>, StoreError>;
+}
+
 /// Admin API key pairs (secrets sealed with the master key).
 #[async_trait]
 pub trait AdminKeyStore: Send + Sync {
@@ -118,11 +209,29 @@ pub trait HealthStore: Send + Sync {
 
 /// Everything the services need from storage.
 pub trait Store:
-    OperatorStore + PoolStore + ClientStore + AdminKeyStore + ThrottleStore + SessionRecordStore + HealthStore
+    OperatorStore
+    + PoolStore
+    + ClientStore
+    + UserStore
+    + TokenStore
+    + OutboxStore
+    + AdminKeyStore
+    + ThrottleStore
+    + SessionRecordStore
+    + HealthStore
 {
 }
 
 impl<T> Store for T where
-    T: OperatorStore + PoolStore + ClientStore + AdminKeyStore + ThrottleStore + SessionRecordStore + HealthStore
+    T: OperatorStore
+        + PoolStore
+        + ClientStore
+        + UserStore
+        + TokenStore
+        + OutboxStore
+        + AdminKeyStore
+        + ThrottleStore
+        + SessionRecordStore
+        + HealthStore
 {
 }

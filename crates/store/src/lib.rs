@@ -14,6 +14,7 @@ mod dialect;
 mod error;
 mod queries;
 mod rows;
+mod users;
 
 pub use connect::{Backend, ConnectError, SqlStore};
 

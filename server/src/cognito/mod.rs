@@ -33,6 +33,10 @@ pub struct CognitoState {
     pub pools: PoolService,
     /// App clients.
     pub clients: ClientService,
+    /// Users and sign-in.
+    pub users: domain::user::UserService,
+    /// Tokens and keys.
+    pub tokens: domain::token::TokenService,
     /// Admin API keys (SigV4).
     pub admin_keys: AdminKeyService,
     /// Time.
@@ -146,4 +150,41 @@ async fn authenticate(
                 CognitoError::internal("An internal error occurred.")
             }
         })
+}
+
+/// `GET /{pool_id}/.well-known/jwks.json`.
+pub async fn jwks(
+    State(st): State<CognitoState>,
+    axum::extract::Path(pool_id): axum::extract::Path<String>,
+) -> Response {
+    use axum::http::StatusCode;
+    let Some(pool) = domain::pool::UserPoolId::parse(&pool_id) else {
+        return (StatusCode::NOT_FOUND, axum::Json(serde_json::json!({"message": "User pool does not exist."})))
+            .into_response();
+    };
+    match st.pools.find(pool.as_str()).await {
+        Ok(Some(_)) => {}
+        Ok(None) => {
+            return (
+                StatusCode::NOT_FOUND,
+                axum::Json(serde_json::json!({"message": format!("User pool {pool_id} does not exist.")})),
+            )
+                .into_response()
+        }
+        Err(e) => {
+            tracing::error!(error = %e, "jwks lookup failed");
+            return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+        }
+    }
+    match st.tokens.jwks(&pool).await {
+        Ok(doc) => {
+            let mut r = axum::Json(doc).into_response();
+            r.headers_mut().insert("cache-control", HeaderValue::from_static("public, max-age=300"));
+            r
+        }
+        Err(e) => {
+            tracing::error!(error = %e, "jwks failed");
+            StatusCode::INTERNAL_SERVER_ERROR.into_response()
+        }
+    }
 }

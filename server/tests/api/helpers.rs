@@ -21,6 +21,8 @@ pub struct TestApp {
     pub database_url: Option<String>,
     /// The server's clock: starts at the wall-clock time and moves only when told.
     pub clock: Arc<FixedClock>,
+    /// Mail the server sent.
+    pub smtp: Arc<crate::smtp_sink::SmtpSink>,
     _dir: Arc<tempfile::TempDir>,
 }
 
@@ -56,6 +58,10 @@ pub async fn spawn_with(opts: Options) -> TestApp {
     let mut settings = Settings::for_tests(dir.path().to_path_buf(), database_url.clone());
     settings.public_url = url::Url::parse("http://127.0.0.1:0").unwrap();
     settings.master_key = None; // exercise the generated key file
+    let smtp = crate::smtp_sink::SmtpSink::start().await;
+    settings.smtp_url =
+        Some(cognate_server::config::SmtpUrl(url::Url::parse(&format!("smtp://127.0.0.1:{}", smtp.port)).unwrap()));
+    settings.email_from = Some("no-reply@cognate.test".into());
     settings.bootstrap_admin_key = Some((ACCESS_KEY_ID.into(), domain::secret::SecretString::new(SECRET_ACCESS_KEY)));
     if opts.bootstrap {
         settings.bootstrap_operator = Some((OPERATOR_EMAIL.into(), Password::new(OPERATOR_PASSWORD)));
@@ -72,6 +78,7 @@ pub async fn spawn_with(opts: Options) -> TestApp {
         data_dir: dir.path().to_path_buf(),
         database_url,
         clock,
+        smtp,
         _dir: dir,
     }
 }

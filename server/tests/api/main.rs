@@ -3,7 +3,9 @@
 
 mod cognito_pools;
 mod cognito_protocol;
+mod cognito_users;
 mod console_auth;
 mod console_pools;
 mod helpers;
 mod platform;
+mod smtp_sink;

@@ -601,7 +601,7 @@ mod tests {
         .unwrap();
         assert!(c.attribute("custom:tier").is_some());
         assert!(c.attribute("email").unwrap().required);
-        assert_eq!(c.attribute("custom:score").unwrap().value_violation("101").is_some(), true);
+        assert!(c.attribute("custom:score").unwrap().value_violation("101").is_some());
         assert_eq!(c.attribute("custom:score").unwrap().value_violation("50"), None);
         assert!(c.attribute("custom:tier").unwrap().value_violation(&"x".repeat(11)).is_some());
         let e = c.apply_schema(&[SchemaRequest { name: "x".into(), required: Some(true), ..Default::default() }], true);

@@ -1,7 +1,9 @@
 //! One file per area; `run` maps an action name to its function.
 
+pub mod auth;
 pub mod clients;
 pub mod pools;
+pub mod users;
 
 use super::error::CognitoError;
 use super::wire::{out, parse};
@@ -22,6 +24,18 @@ pub async fn run(st: &CognitoState, action: &str, caller: &Caller, body: Value) 
         "UpdateUserPoolClient" => out(clients::update_user_pool_client(st, caller.admin()?, parse(body)?).await?),
         "DeleteUserPoolClient" => out(clients::delete_user_pool_client(st, caller.admin()?, parse(body)?).await?),
         "ListUserPoolClients" => out(clients::list_user_pool_clients(st, caller.admin()?, parse(body)?).await?),
+        "SignUp" => users::sign_up(st, parse(body)?).await,
+        "ConfirmSignUp" => users::confirm_sign_up(st, parse(body)?).await,
+        "ResendConfirmationCode" => users::resend_confirmation_code(st, parse(body)?).await,
+        "GetUser" => users::get_user(st, parse(body)?).await,
+        "InitiateAuth" => auth::initiate_auth(st, parse(body)?).await,
+        "RespondToAuthChallenge" => auth::respond_to_auth_challenge(st, parse(body)?).await,
+        "AdminInitiateAuth" => auth::admin_initiate_auth(st, caller.admin()?, parse(body)?).await,
+        "AdminRespondToAuthChallenge" => auth::admin_respond_to_auth_challenge(st, caller.admin()?, parse(body)?).await,
+        "AdminCreateUser" => users::admin_create_user(st, caller.admin()?, parse(body)?).await,
+        "AdminGetUser" => users::admin_get_user(st, caller.admin()?, parse(body)?).await,
+        "AdminDeleteUser" => users::admin_delete_user(st, caller.admin()?, parse(body)?).await,
+        "AdminConfirmSignUp" => users::admin_confirm_sign_up(st, caller.admin()?, parse(body)?).await,
         other => Err(CognitoError::unknown_operation(format!("Cognate does not implement {other} yet."))),
     }
 }

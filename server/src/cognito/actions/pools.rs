@@ -463,6 +463,11 @@ pub async fn create_user_pool(
     }
     let config = apply_settings(config, req.settings)?;
     let pool = st.pools.create_with(&w, &req.pool_name, config).await?;
+    // The pool's first signing key is made now, not on the first sign-in.
+    st.tokens.keys(&pool.id).await.map_err(|e| {
+        tracing::error!(error = %e, "signing key generation failed");
+        CognitoError::internal("An internal error occurred.")
+    })?;
     Ok(UserPoolResponse { user_pool: pool_to_wire(st, &pool) })
 }
 

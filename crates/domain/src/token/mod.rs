@@ -1,0 +1,333 @@
+//! Tokens: RS256 ID and access tokens with Cognito's claims, opaque refresh tokens
+//! stored hashed, per-pool signing keys (generated with the pool, sealed at rest,
+//! cached in memory) and the JWKS.
+
+mod keys;
+
+pub use keys::{parse_jwt, JwtParts, KeyError, SigningKey, StoredKey};
+
+use crate::client::AppClient;
+use crate::clock::{Clock, Timestamp};
+use crate::crypto::{random_token, sha256_hex, MasterKey};
+use crate::pool::{UserPool, UserPoolId};
+use crate::ports::{Store, StoreError};
+use crate::user::User;
+use serde_json::{json, Map, Value};
+use std::collections::HashMap;
+use std::sync::{Arc, RwLock};
+use std::time::Duration;
+
+/// How long loaded keys are trusted before re-reading (another node may have rotated).
+const KEY_CACHE_TTL: Duration = Duration::from_secs(60);
+
+/// A stored refresh token.
+#[derive(Clone, Debug)]
+pub struct RefreshRecord {
+    /// SHA-256 of the token value.
+    pub id_hash: String,
+    /// Pool.
+    pub pool_id: UserPoolId,
+    /// Client it was issued to.
+    pub client_id: String,
+    /// User's `sub`.
+    pub sub: String,
+    /// The session id shared by every token of this sign-in (`origin_jti`).
+    pub origin_jti: String,
+    /// When the user authenticated.
+    pub auth_time: Timestamp,
+    /// Issue time.
+    pub created_at: Timestamp,
+    /// Expiry.
+    pub expires_at: Timestamp,
+    /// Revocation time.
+    pub revoked_at: Option<Timestamp>,
+}
+
+/// The tokens of a successful sign-in.
+#[derive(Clone, Debug)]
+pub struct TokenSet {
+    /// ID token.
+    pub id_token: String,
+    /// Access token.
+    pub access_token: String,
+    /// Refresh token (not on refresh).
+    pub refresh_token: Option<String>,
+    /// Access token lifetime in seconds.
+    pub expires_in: u64,
+}
+
+/// Token failures.
+#[derive(Debug, thiserror::Error)]
+pub enum TokenError {
+    /// Malformed, wrongly signed, expired, of the wrong kind or revoked.
+    #[error("{0}")]
+    Invalid(&'static str),
+    /// Key trouble.
+    #[error(transparent)]
+    Key(#[from] KeyError),
+    /// Storage failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// Verified access-token claims that the API needs.
+#[derive(Clone, Debug)]
+pub struct AccessClaims {
+    /// Pool.
+    pub pool_id: UserPoolId,
+    /// User's `sub`.
+    pub sub: String,
+    /// Client.
+    pub client_id: String,
+    /// Issue time.
+    pub iat: Timestamp,
+    /// Session id.
+    pub origin_jti: String,
+    /// Space-separated scopes.
+    pub scope: String,
+}
+
+type KeyCache = HashMap<String, (Timestamp, Arc<Vec<SigningKey>>)>;
+
+/// Token use cases.
+#[derive(Clone)]
+pub struct TokenService {
+    store: Arc<dyn Store>,
+    clock: Arc<dyn Clock>,
+    master: MasterKey,
+    issuer_base: String,
+    cache: Arc<RwLock<KeyCache>>,
+}
+
+fn secs(t: Timestamp) -> i64 {
+    t.seconds()
+}
+
+/// Attribute values that Cognito puts in tokens as JSON booleans.
+fn claim_value(name: &str, value: &str) -> Value {
+    match (name, value) {
+        ("email_verified" | "phone_number_verified", "true") => Value::Bool(true),
+        ("email_verified" | "phone_number_verified", "false") => Value::Bool(false),
+        _ => Value::String(value.to_owned()),
+    }
+}
+
+impl TokenService {
+    /// Tokens for pools whose issuer is `issuer_base/<pool id>`.
+    pub fn new(store: Arc<dyn Store>, clock: Arc<dyn Clock>, master: MasterKey, issuer_base: &str) -> Self {
+        TokenService {
+            store,
+            clock,
+            master,
+            issuer_base: issuer_base.trim_end_matches('/').to_owned(),
+            cache: Arc::new(RwLock::new(HashMap::new())),
+        }
+    }
+
+    /// The pool's issuer URL.
+    pub fn issuer(&self, pool: &UserPoolId) -> String {
+        format!("{}/{}", self.issuer_base, pool.as_str())
+    }
+
+    /// The pool's keys (newest first), generating the first one when there is none.
+    pub async fn keys(&self, pool: &UserPoolId) -> Result<Arc<Vec<SigningKey>>, TokenError> {
+        let now = self.clock.now();
+        if let Ok(cache) = self.cache.read() {
+            if let Some((at, keys)) = cache.get(pool.as_str()) {
+                if now.since(*at) < KEY_CACHE_TTL {
+                    return Ok(keys.clone());
+                }
+            }
+        }
+        let mut stored = self.store.signing_keys(pool).await?;
+        if stored.is_empty() {
+            let (_, fresh) = SigningKey::generate(&self.master, now)?;
+            self.store.insert_signing_key(pool, &fresh).await?;
+            stored = self.store.signing_keys(pool).await?;
+        }
+        let keys: Vec<SigningKey> = stored
+            .iter()
+            .filter(|k| k.expires_at.is_none_or(|e| e > now))
+            .map(|k| SigningKey::open(&self.master, k))
+            .collect::<Result<_, _>>()?;
+        let keys = Arc::new(keys);
+        if let Ok(mut cache) = self.cache.write() {
+            cache.insert(pool.as_str().to_owned(), (now, keys.clone()));
+        }
+        Ok(keys)
+    }
+
+    /// The pool's JWKS document.
+    pub async fn jwks(&self, pool: &UserPoolId) -> Result<Value, TokenError> {
+        let keys = self.keys(pool).await?;
+        Ok(json!({ "keys": keys.iter().map(SigningKey::jwk).collect::<Vec<_>>() }))
+    }
+
+    async fn signer(&self, pool: &UserPoolId) -> Result<SigningKey, TokenError> {
+        let keys = self.keys(pool).await?;
+        keys.iter().find(|k| k.active).or_else(|| keys.first()).cloned().ok_or(TokenError::Invalid("no signing key"))
+    }
+
+    /// Issues ID and access tokens (and a new refresh token unless `refresh` continues an
+    /// existing session) for `user` signing in through `client`.
+    pub async fn issue(
+        &self,
+        pool: &UserPool,
+        client: &AppClient,
+        user: &User,
+        groups: &[String],
+        auth_time: Timestamp,
+        refresh: Option<&RefreshRecord>,
+    ) -> Result<TokenSet, TokenError> {
+        let now = self.clock.now();
+        let key = self.signer(&pool.id).await?;
+        let iss = self.issuer(&pool.id);
+        let origin_jti = refresh.map(|r| r.origin_jti.clone()).unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
+        let event_id = uuid::Uuid::new_v4().to_string();
+        let cfg = &client.config;
+        let access_exp = now.plus(cfg.access_token.duration());
+        let id_exp = now.plus(cfg.id_token.duration());
+
+        let mut id = Map::new();
+        // Readable attributes: all, or the client's ReadAttributes list.
+        for (name, value) in &user.attributes {
+            if name.starts_with("dev:") {
+                continue;
+            }
+            if !cfg.read_attributes.is_empty() && !cfg.read_attributes.iter().any(|a| a == name) && name != "sub" {
+                continue;
+            }
+            id.insert(name.clone(), claim_value(name, value));
+        }
+        id.insert("sub".into(), Value::from(user.sub.clone()));
+        if !groups.is_empty() {
+            id.insert("cognito:groups".into(), Value::from(groups.to_vec()));
+        }
+        id.insert("iss".into(), Value::from(iss.clone()));
+        id.insert("cognito:username".into(), Value::from(user.username.clone()));
+        id.insert("origin_jti".into(), Value::from(origin_jti.clone()));
+        id.insert("aud".into(), Value::from(client.id.as_str()));
+        id.insert("event_id".into(), Value::from(event_id.clone()));
+        id.insert("token_use".into(), Value::from("id"));
+        id.insert("auth_time".into(), Value::from(secs(auth_time)));
+        id.insert("exp".into(), Value::from(secs(id_exp)));
+        id.insert("iat".into(), Value::from(secs(now)));
+        id.insert("jti".into(), Value::from(uuid::Uuid::new_v4().to_string()));
+
+        let mut access = Map::new();
+        access.insert("sub".into(), Value::from(user.sub.clone()));
+        if !groups.is_empty() {
+            access.insert("cognito:groups".into(), Value::from(groups.to_vec()));
+        }
+        access.insert("iss".into(), Value::from(iss));
+        access.insert("client_id".into(), Value::from(client.id.as_str()));
+        access.insert("origin_jti".into(), Value::from(origin_jti.clone()));
+        access.insert("event_id".into(), Value::from(event_id));
+        access.insert("token_use".into(), Value::from("access"));
+        access.insert("scope".into(), Value::from("aws.cognito.signin.user.admin"));
+        access.insert("auth_time".into(), Value::from(secs(auth_time)));
+        access.insert("exp".into(), Value::from(secs(access_exp)));
+        access.insert("iat".into(), Value::from(secs(now)));
+        access.insert("jti".into(), Value::from(uuid::Uuid::new_v4().to_string()));
+        access.insert("username".into(), Value::from(user.username.clone()));
+
+        let id_token = key.sign(&Value::Object(id))?;
+        let access_token = key.sign(&Value::Object(access))?;
+        let refresh_token = match refresh {
+            Some(_) => None,
+            None => {
+                let value = random_token(48);
+                let record = RefreshRecord {
+                    id_hash: sha256_hex(value.as_bytes()),
+                    pool_id: pool.id.clone(),
+                    client_id: client.id.as_str().to_owned(),
+                    sub: user.sub.clone(),
+                    origin_jti,
+                    auth_time,
+                    created_at: now,
+                    expires_at: now.plus(cfg.refresh_token.duration()),
+                    revoked_at: None,
+                };
+                self.store.insert_refresh_token(&record).await?;
+                Some(value)
+            }
+        };
+        Ok(TokenSet { id_token, access_token, refresh_token, expires_in: cfg.access_token.duration().as_secs() })
+    }
+
+    /// Checks a refresh token presented by `client`: known, its client, unrevoked, unexpired.
+    pub async fn check_refresh(&self, client: &AppClient, value: &str) -> Result<RefreshRecord, TokenError> {
+        let record = self
+            .store
+            .find_refresh_token(&sha256_hex(value.as_bytes()))
+            .await?
+            .ok_or(TokenError::Invalid("Invalid Refresh Token"))?;
+        if record.client_id != client.id.as_str() || record.pool_id != client.pool_id {
+            return Err(TokenError::Invalid("Invalid Refresh Token"));
+        }
+        if record.revoked_at.is_some() {
+            return Err(TokenError::Invalid("Refresh Token has been revoked"));
+        }
+        if record.expires_at <= self.clock.now() {
+            return Err(TokenError::Invalid("Refresh Token has expired"));
+        }
+        Ok(record)
+    }
+
+    /// Revokes the refresh token `value` of `client`; unknown tokens are ignored, as
+    /// RFC 7009 and Cognito's RevokeToken do.
+    pub async fn revoke(&self, client: &AppClient, value: &str) -> Result<(), TokenError> {
+        let hash = sha256_hex(value.as_bytes());
+        if let Some(r) = self.store.find_refresh_token(&hash).await? {
+            if r.client_id == client.id.as_str() {
+                self.store.revoke_refresh_token(&hash, self.clock.now()).await?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Revokes every refresh token of a user.
+    pub async fn revoke_user(&self, pool: &UserPoolId, sub: &str) -> Result<(), TokenError> {
+        self.store.revoke_user_refresh_tokens(pool, sub, self.clock.now()).await?;
+        Ok(())
+    }
+
+    /// Verifies an access token: signature by a key of its pool, `token_use`, issuer,
+    /// expiry, and that its session was not revoked.
+    pub async fn verify_access(&self, token: &str) -> Result<AccessClaims, TokenError> {
+        let bad = TokenError::Invalid("Invalid Access Token");
+        let parts = parse_jwt(token).ok_or(TokenError::Invalid("Invalid Access Token"))?;
+        let c = &parts.claims;
+        let iss = c.get("iss").and_then(Value::as_str).ok_or(TokenError::Invalid("Invalid Access Token"))?;
+        let pool_id = iss
+            .strip_prefix(&self.issuer_base)
+            .and_then(|p| p.strip_prefix('/'))
+            .and_then(UserPoolId::parse)
+            .ok_or(TokenError::Invalid("Invalid Access Token"))?;
+        let keys = self.keys(&pool_id).await?;
+        let key = keys.iter().find(|k| k.kid == parts.kid).ok_or(TokenError::Invalid("Invalid Access Token"))?;
+        if !key.verify(&parts.signing_input, &parts.signature) {
+            return Err(bad);
+        }
+        if c.get("token_use").and_then(Value::as_str) != Some("access") {
+            return Err(TokenError::Invalid("Invalid Access Token"));
+        }
+        let exp = c.get("exp").and_then(Value::as_i64).ok_or(TokenError::Invalid("Invalid Access Token"))?;
+        if exp <= self.clock.now().seconds() {
+            return Err(TokenError::Invalid("Access Token has expired"));
+        }
+        let text = |k: &str| c.get(k).and_then(Value::as_str).map(str::to_owned);
+        let origin_jti = text("origin_jti").unwrap_or_default();
+        if !origin_jti.is_empty() && self.store.origin_revoked(&origin_jti).await? {
+            return Err(TokenError::Invalid("Access Token has been revoked"));
+        }
+        Ok(AccessClaims {
+            pool_id,
+            sub: text("sub").ok_or(TokenError::Invalid("Invalid Access Token"))?,
+            client_id: text("client_id").unwrap_or_default(),
+            iat: Timestamp(c.get("iat").and_then(Value::as_i64).unwrap_or(0).saturating_mul(1000)),
+            origin_jti,
+            scope: text("scope").unwrap_or_default(),
+        })
+    }
+}

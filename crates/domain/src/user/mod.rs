@@ -1,0 +1,170 @@
+//! Pool users: identity (user name, `sub`), status, attributes, password, and the
+//! values derived from them for storage (sign-in aliases, the search index).
+
+mod codes;
+mod service;
+
+pub use codes::{Code, CodePurpose, CodeRecord};
+pub use service::{
+    mask, AdminCreateUser, AuthStep, CodeDelivery, DeliveryMedium, MessageAction, SignUp, SignUpOutcome, UserError,
+    UserService,
+};
+
+use crate::clock::Timestamp;
+use crate::password::PasswordHash;
+use crate::pool::config::{PoolConfig, SignInAttribute};
+use crate::pool::UserPoolId;
+use std::collections::BTreeMap;
+
+/// Where a user stands, as Cognito names it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum UserStatus {
+    /// Signed up, not yet confirmed.
+    Unconfirmed,
+    /// Confirmed.
+    Confirmed,
+    /// Created by an administrator with a temporary password.
+    ForceChangePassword,
+    /// Must reset the password before signing in.
+    ResetRequired,
+    /// Signed in through a federated provider.
+    ExternalProvider,
+}
+
+impl UserStatus {
+    /// Cognito's name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            UserStatus::Unconfirmed => "UNCONFIRMED",
+            UserStatus::Confirmed => "CONFIRMED",
+            UserStatus::ForceChangePassword => "FORCE_CHANGE_PASSWORD",
+            UserStatus::ResetRequired => "RESET_REQUIRED",
+            UserStatus::ExternalProvider => "EXTERNAL_PROVIDER",
+        }
+    }
+
+    /// Parses Cognito's name.
+    pub fn parse(s: &str) -> Option<Self> {
+        Some(match s {
+            "UNCONFIRMED" => UserStatus::Unconfirmed,
+            "CONFIRMED" => UserStatus::Confirmed,
+            "FORCE_CHANGE_PASSWORD" => UserStatus::ForceChangePassword,
+            "RESET_REQUIRED" => UserStatus::ResetRequired,
+            "EXTERNAL_PROVIDER" => UserStatus::ExternalProvider,
+            _ => return None,
+        })
+    }
+}
+
+/// A user of a pool.
+#[derive(Clone, Debug)]
+pub struct User {
+    /// The pool.
+    pub pool_id: UserPoolId,
+    /// The user name as created (with the original case).
+    pub username: String,
+    /// The lookup key: the user name, lower-cased in case-insensitive pools.
+    pub username_key: String,
+    /// Stable id (UUID), also the `sub` attribute.
+    pub sub: String,
+    /// Status.
+    pub status: UserStatus,
+    /// Whether the user may sign in.
+    pub enabled: bool,
+    /// Attributes, `sub` included.
+    pub attributes: BTreeMap<String, String>,
+    /// argon2id hash of the password.
+    pub password_hash: Option<PasswordHash>,
+    /// Earlier password hashes, newest first (for `PasswordHistorySize`).
+    pub password_history: Vec<PasswordHash>,
+    /// When a temporary password stops working.
+    pub temporary_password_expires_at: Option<Timestamp>,
+    /// Tokens issued before this instant are no longer accepted (global sign-out).
+    pub tokens_valid_after: Timestamp,
+    /// Creation time.
+    pub created_at: Timestamp,
+    /// Last change.
+    pub updated_at: Timestamp,
+}
+
+/// Attributes ListUsers can filter on (Cognito's searchable attributes).
+pub const SEARCHABLE: &[&str] = &[
+    "username",
+    "email",
+    "phone_number",
+    "name",
+    "given_name",
+    "family_name",
+    "preferred_username",
+    "cognito:user_status",
+    "status",
+    "sub",
+];
+
+/// The lookup key for a user name in `config`'s pool.
+pub fn username_key(config: &PoolConfig, username: &str) -> String {
+    if config.case_insensitive() {
+        username.to_lowercase()
+    } else {
+        username.to_owned()
+    }
+}
+
+/// The lookup key of an alias value: emails compare case-insensitively.
+pub fn alias_key(kind: SignInAttribute, value: &str) -> String {
+    match kind {
+        SignInAttribute::Email => value.trim().to_lowercase(),
+        SignInAttribute::PreferredUsername => value.to_lowercase(),
+        SignInAttribute::PhoneNumber => value.trim().to_owned(),
+    }
+}
+
+impl User {
+    /// The value of attribute `name`.
+    pub fn attr(&self, name: &str) -> Option<&str> {
+        self.attributes.get(name).map(String::as_str)
+    }
+
+    /// Whether attribute `name` is marked verified (`email_verified`, ...).
+    pub fn verified(&self, name: &str) -> bool {
+        self.attr(&format!("{name}_verified")) == Some("true")
+    }
+
+    /// The sign-in identifiers this user holds in `config`'s pool, unique per pool:
+    /// with username attributes, the attribute itself; with alias attributes, only
+    /// verified values (preferred_username needs no verification).
+    pub fn aliases(&self, config: &PoolConfig) -> Vec<(SignInAttribute, String)> {
+        let mut out = Vec::new();
+        for kind in &config.username_attributes {
+            if let Some(v) = self.attr(kind.name()) {
+                out.push((*kind, alias_key(*kind, v)));
+            }
+        }
+        for kind in &config.alias_attributes {
+            let Some(v) = self.attr(kind.name()) else { continue };
+            let counts = match kind {
+                SignInAttribute::PreferredUsername => true,
+                _ => self.verified(kind.name()),
+            };
+            if counts {
+                out.push((*kind, alias_key(*kind, v)));
+            }
+        }
+        out
+    }
+
+    /// (attribute, value) pairs for the search index.
+    pub fn search_index(&self) -> Vec<(String, String)> {
+        let mut out = vec![
+            ("username".to_owned(), self.username.clone()),
+            ("cognito:user_status".to_owned(), self.status.as_str().to_owned()),
+            ("status".to_owned(), if self.enabled { "Enabled" } else { "Disabled" }.to_owned()),
+        ];
+        for name in SEARCHABLE {
+            if let Some(v) = self.attributes.get(*name) {
+                out.push(((*name).to_owned(), v.clone()));
+            }
+        }
+        out
+    }
+}

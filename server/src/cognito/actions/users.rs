@@ -1,0 +1,238 @@
+//! SignUp, ConfirmSignUp, ResendConfirmationCode, GetUser, AdminCreateUser, AdminGetUser,
+//! AdminDeleteUser, AdminConfirmSignUp.
+
+use crate::cognito::error::CognitoError;
+use crate::cognito::wire::date;
+use crate::cognito::CognitoState;
+use domain::secret::Password;
+use domain::user::{AdminCreateUser, CodeDelivery, DeliveryMedium, MessageAction, SignUp, User, UserError};
+use domain::AdminCtx;
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Value};
+
+impl From<UserError> for CognitoError {
+    fn from(e: UserError) -> Self {
+        let m = e.to_string();
+        match e {
+            UserError::InvalidParameter(_) | UserError::UnsupportedResend => CognitoError::invalid_parameter(m),
+            UserError::InvalidPassword(_) => CognitoError::invalid_password(m),
+            UserError::NotAuthorized(_) => CognitoError::not_authorized(m),
+            UserError::ResourceNotFound(_) => CognitoError::resource_not_found(m),
+            UserError::UserNotFound => CognitoError::user_not_found(m),
+            UserError::UsernameExists(_) => CognitoError::username_exists(m),
+            UserError::AliasExists(_) => CognitoError::alias_exists(m),
+            UserError::CodeMismatch => CognitoError::code_mismatch(m),
+            UserError::ExpiredCode => CognitoError::expired_code(m),
+            UserError::LimitExceeded => CognitoError::limit_exceeded(m),
+            UserError::UserNotConfirmed => CognitoError::user_not_confirmed(m),
+            UserError::PasswordResetRequired => CognitoError::password_reset_required(m),
+            UserError::PasswordHistory => CognitoError::password_history_policy_violation(m),
+            UserError::TooManyRequests => CognitoError::too_many_requests(m),
+            UserError::Internal(detail) => {
+                tracing::error!(error = %detail, "user operation failed");
+                CognitoError::internal("An internal error occurred.")
+            }
+        }
+    }
+}
+
+/// `{Name, Value}`.
+#[derive(Deserialize, Serialize, Clone)]
+#[serde(rename_all = "PascalCase")]
+pub struct AttributeWire {
+    pub name: String,
+    #[serde(default)]
+    pub value: Option<String>,
+}
+
+pub fn attrs_in(list: Option<Vec<AttributeWire>>) -> Vec<(String, String)> {
+    list.unwrap_or_default().into_iter().map(|a| (a.name, a.value.unwrap_or_default())).collect()
+}
+
+pub fn attrs_out(user: &User) -> Vec<Value> {
+    user.attributes.iter().map(|(k, v)| json!({ "Name": k, "Value": v })).collect()
+}
+
+pub fn delivery_out(d: &CodeDelivery) -> Value {
+    json!({
+        "Destination": d.destination,
+        "DeliveryMedium": match d.medium { DeliveryMedium::Email => "EMAIL", DeliveryMedium::Sms => "SMS" },
+        "AttributeName": d.attribute,
+    })
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct SignUpRequest {
+    client_id: String,
+    secret_hash: Option<String>,
+    username: String,
+    password: Option<String>,
+    user_attributes: Option<Vec<AttributeWire>>,
+}
+
+pub async fn sign_up(st: &CognitoState, req: SignUpRequest) -> Result<Value, CognitoError> {
+    let password = req.password.filter(|p| !p.is_empty()).ok_or_else(|| {
+        CognitoError::invalid_parameter(
+            "1 validation error detected: Value at 'password' failed to satisfy constraint: Member must not be null",
+        )
+    })?;
+    let outcome = st
+        .users
+        .sign_up(SignUp {
+            client_id: req.client_id,
+            secret_hash: req.secret_hash,
+            username: req.username,
+            password: Password::new(password),
+            attributes: attrs_in(req.user_attributes),
+        })
+        .await?;
+    let mut out = json!({ "UserConfirmed": outcome.confirmed, "UserSub": outcome.sub });
+    if let Some(d) = &outcome.delivery {
+        out["CodeDeliveryDetails"] = delivery_out(d);
+    }
+    Ok(out)
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct ConfirmSignUpRequest {
+    client_id: String,
+    secret_hash: Option<String>,
+    username: String,
+    confirmation_code: String,
+}
+
+pub async fn confirm_sign_up(st: &CognitoState, req: ConfirmSignUpRequest) -> Result<Value, CognitoError> {
+    st.users.confirm_sign_up(&req.client_id, req.secret_hash.as_deref(), &req.username, &req.confirmation_code).await?;
+    Ok(json!({}))
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct ResendRequest {
+    client_id: String,
+    secret_hash: Option<String>,
+    username: String,
+}
+
+pub async fn resend_confirmation_code(st: &CognitoState, req: ResendRequest) -> Result<Value, CognitoError> {
+    let d = st.users.resend_confirmation_code(&req.client_id, req.secret_hash.as_deref(), &req.username).await?;
+    Ok(match d {
+        Some(d) => json!({ "CodeDeliveryDetails": delivery_out(&d) }),
+        None => json!({}),
+    })
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct AccessTokenRequest {
+    access_token: String,
+}
+
+pub async fn get_user(st: &CognitoState, req: AccessTokenRequest) -> Result<Value, CognitoError> {
+    let (user, _) = st.users.from_access_token(&req.access_token).await?;
+    Ok(json!({ "Username": user.username, "UserAttributes": attrs_out(&user) }))
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct AdminCreateUserRequest {
+    user_pool_id: String,
+    username: String,
+    user_attributes: Option<Vec<AttributeWire>>,
+    temporary_password: Option<String>,
+    message_action: Option<String>,
+    desired_delivery_mediums: Option<Vec<String>>,
+}
+
+fn user_type(user: &User) -> Value {
+    json!({
+        "Username": user.username,
+        "Attributes": attrs_out(user),
+        "UserCreateDate": date(user.created_at),
+        "UserLastModifiedDate": date(user.updated_at),
+        "Enabled": user.enabled,
+        "UserStatus": user.status.as_str(),
+    })
+}
+
+pub async fn admin_create_user(
+    st: &CognitoState,
+    ctx: &AdminCtx,
+    req: AdminCreateUserRequest,
+) -> Result<Value, CognitoError> {
+    let message_action = match req.message_action.as_deref() {
+        None => None,
+        Some("RESEND") => Some(MessageAction::Resend),
+        Some("SUPPRESS") => Some(MessageAction::Suppress),
+        Some(o) => return Err(CognitoError::invalid_parameter(format!("Unknown MessageAction {o}."))),
+    };
+    let delivery = req
+        .desired_delivery_mediums
+        .unwrap_or_default()
+        .iter()
+        .map(|m| match m.as_str() {
+            "EMAIL" => Ok(DeliveryMedium::Email),
+            "SMS" => Ok(DeliveryMedium::Sms),
+            o => Err(CognitoError::invalid_parameter(format!("Unknown delivery medium {o}."))),
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    let user = st
+        .users
+        .admin_create_user(
+            &writer(ctx)?,
+            AdminCreateUser {
+                pool_id: req.user_pool_id,
+                username: req.username,
+                attributes: attrs_in(req.user_attributes),
+                temporary_password: req.temporary_password.filter(|p| !p.is_empty()).map(Password::new),
+                message_action,
+                delivery,
+            },
+        )
+        .await?;
+    Ok(json!({ "User": user_type(&user) }))
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct AdminUserRequest {
+    user_pool_id: String,
+    username: String,
+}
+
+pub async fn admin_get_user(st: &CognitoState, ctx: &AdminCtx, req: AdminUserRequest) -> Result<Value, CognitoError> {
+    let user = st.users.admin_get_user(ctx, &req.user_pool_id, &req.username).await?;
+    Ok(json!({
+        "Username": user.username,
+        "UserAttributes": attrs_out(&user),
+        "UserCreateDate": date(user.created_at),
+        "UserLastModifiedDate": date(user.updated_at),
+        "Enabled": user.enabled,
+        "UserStatus": user.status.as_str(),
+        "UserMFASettingList": [],
+    }))
+}
+
+pub async fn admin_delete_user(
+    st: &CognitoState,
+    ctx: &AdminCtx,
+    req: AdminUserRequest,
+) -> Result<Value, CognitoError> {
+    st.users.admin_delete_user(&writer(ctx)?, &req.user_pool_id, &req.username).await?;
+    Ok(json!({}))
+}
+
+pub async fn admin_confirm_sign_up(
+    st: &CognitoState,
+    ctx: &AdminCtx,
+    req: AdminUserRequest,
+) -> Result<Value, CognitoError> {
+    st.users.admin_confirm_sign_up(&writer(ctx)?, &req.user_pool_id, &req.username).await?;
+    Ok(json!({}))
+}
+
+fn writer(ctx: &AdminCtx) -> Result<domain::access::WriteCtx, CognitoError> {
+    ctx.for_write().map_err(|e| CognitoError::not_authorized(e.to_string()))
+}
