@@ -23,6 +23,8 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::Duration;
 
+mod manage;
+
 /// A failure, named for what the caller can do; the adapter maps each to Cognito's error.
 #[derive(Debug, thiserror::Error)]
 pub enum UserError {
@@ -71,6 +73,9 @@ pub enum UserError {
     /// RESEND for a user who is not waiting for an invitation.
     #[error("Resend is not supported for a user who has already signed in.")]
     UnsupportedResend,
+    /// Not enabled for this client (`UnsupportedOperationException`).
+    #[error("{0}")]
+    UnsupportedOperation(String),
     /// Our fault (`InternalErrorException`).
     #[error("{0}")]
     Internal(String),
@@ -323,6 +328,7 @@ impl UserService {
         config: &PoolConfig,
         attrs: &BTreeMap<String, String>,
         admin: bool,
+        creating: bool,
     ) -> Result<(), UserError> {
         for (name, value) in attrs {
             let Some(def) = config.attribute(name) else {
@@ -359,6 +365,9 @@ impl UserService {
             {
                 return Err(UserError::InvalidParameter("Invalid phone number format.".into()));
             }
+        }
+        if !creating {
+            return Ok(());
         }
         let missing: Vec<&str> = config
             .schema
@@ -506,7 +515,7 @@ impl UserService {
         for (k, v) in req.attributes {
             attrs.insert(k, v);
         }
-        self.check_attributes(&pool.config, &attrs, false)?;
+        self.check_attributes(&pool.config, &attrs, false, true)?;
         if attrs.contains_key("email_verified") || attrs.contains_key("phone_number_verified") {
             return Err(UserError::NotAuthorized("A client attempted to write unauthorized attribute".into()));
         }
@@ -691,7 +700,7 @@ impl UserService {
         let pool = self.pool(&req.pool_id).await?;
         let now = self.clock.now();
         let mut attrs: BTreeMap<String, String> = req.attributes.into_iter().collect();
-        self.check_attributes(&pool.config, &attrs, true)?;
+        self.check_attributes(&pool.config, &attrs, true, true)?;
         let password = match req.temporary_password {
             Some(p) => {
                 if let Some(v) = pool.config.password_policy.violation(p.secret()) {
@@ -803,7 +812,10 @@ impl UserService {
         if !user.enabled {
             return Err(UserError::NotAuthorized("User is disabled.".into()));
         }
-        if claims.iat < user.tokens_valid_after {
+        // `iat` has whole seconds: compare at that grain, so a sign-in in the same second
+        // as a global sign-out keeps its new tokens (older sessions are also caught by
+        // their revoked refresh token's `origin_jti`).
+        if claims.iat.seconds() < user.tokens_valid_after.seconds() {
             return Err(UserError::NotAuthorized("Access Token has been revoked".into()));
         }
         if !claims.scope.split(' ').any(|s| s == "aws.cognito.signin.user.admin") {
@@ -950,6 +962,7 @@ impl UserService {
             &pool.config,
             &attrs.iter().filter(|(k, _)| *k != "sub").map(|(k, v)| (k.clone(), v.clone())).collect(),
             false,
+            true,
         )?;
         user.attributes = attrs;
         user.password_hash = Some(password::hash(new_password).await.map_err(|e| UserError::Internal(e.to_string()))?);

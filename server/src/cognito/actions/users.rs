@@ -28,6 +28,7 @@ impl From<UserError> for CognitoError {
             UserError::PasswordResetRequired => CognitoError::password_reset_required(m),
             UserError::PasswordHistory => CognitoError::password_history_policy_violation(m),
             UserError::TooManyRequests => CognitoError::too_many_requests(m),
+            UserError::UnsupportedOperation(_) => CognitoError::unsupported_operation(m),
             UserError::Internal(detail) => {
                 tracing::error!(error = %detail, "user operation failed");
                 CognitoError::internal("An internal error occurred.")
@@ -235,4 +236,243 @@ pub async fn admin_confirm_sign_up(
 
 fn writer(ctx: &AdminCtx) -> Result<domain::access::WriteCtx, CognitoError> {
     ctx.for_write().map_err(|e| CognitoError::not_authorized(e.to_string()))
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct ForgotPasswordRequest {
+    client_id: String,
+    secret_hash: Option<String>,
+    username: String,
+}
+
+pub async fn forgot_password(st: &CognitoState, req: ForgotPasswordRequest) -> Result<Value, CognitoError> {
+    let d = st.users.forgot_password(&req.client_id, req.secret_hash.as_deref(), &req.username).await?;
+    Ok(json!({ "CodeDeliveryDetails": delivery_out(&d) }))
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct ConfirmForgotPasswordRequest {
+    client_id: String,
+    secret_hash: Option<String>,
+    username: String,
+    confirmation_code: String,
+    password: String,
+}
+
+pub async fn confirm_forgot_password(
+    st: &CognitoState,
+    req: ConfirmForgotPasswordRequest,
+) -> Result<Value, CognitoError> {
+    st.users
+        .confirm_forgot_password(
+            &req.client_id,
+            req.secret_hash.as_deref(),
+            &req.username,
+            &req.confirmation_code,
+            Password::new(req.password),
+        )
+        .await?;
+    Ok(json!({}))
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct ChangePasswordRequest {
+    previous_password: Option<String>,
+    proposed_password: String,
+    access_token: String,
+}
+
+pub async fn change_password(st: &CognitoState, req: ChangePasswordRequest) -> Result<Value, CognitoError> {
+    st.users
+        .change_password(
+            &req.access_token,
+            Password::new(req.previous_password.unwrap_or_default()),
+            Password::new(req.proposed_password),
+        )
+        .await?;
+    Ok(json!({}))
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct UpdateUserAttributesRequest {
+    user_attributes: Vec<AttributeWire>,
+    access_token: String,
+}
+
+pub async fn update_user_attributes(
+    st: &CognitoState,
+    req: UpdateUserAttributesRequest,
+) -> Result<Value, CognitoError> {
+    let ds = st.users.update_own_attributes(&req.access_token, attrs_in(Some(req.user_attributes))).await?;
+    Ok(json!({ "CodeDeliveryDetailsList": ds.iter().map(delivery_out).collect::<Vec<_>>() }))
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct DeleteUserAttributesRequest {
+    user_attribute_names: Vec<String>,
+    access_token: String,
+}
+
+pub async fn delete_user_attributes(
+    st: &CognitoState,
+    req: DeleteUserAttributesRequest,
+) -> Result<Value, CognitoError> {
+    st.users.delete_own_attributes(&req.access_token, &req.user_attribute_names).await?;
+    Ok(json!({}))
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct AttributeCodeRequest {
+    access_token: String,
+    attribute_name: String,
+}
+
+pub async fn get_user_attribute_verification_code(
+    st: &CognitoState,
+    req: AttributeCodeRequest,
+) -> Result<Value, CognitoError> {
+    let d = st.users.send_attribute_code(&req.access_token, &req.attribute_name).await?;
+    Ok(json!({ "CodeDeliveryDetails": delivery_out(&d) }))
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct VerifyUserAttributeRequest {
+    access_token: String,
+    attribute_name: String,
+    code: String,
+}
+
+pub async fn verify_user_attribute(st: &CognitoState, req: VerifyUserAttributeRequest) -> Result<Value, CognitoError> {
+    st.users.verify_attribute(&req.access_token, &req.attribute_name, &req.code).await?;
+    Ok(json!({}))
+}
+
+pub async fn delete_user(st: &CognitoState, req: AccessTokenRequest) -> Result<Value, CognitoError> {
+    st.users.delete_self(&req.access_token).await?;
+    Ok(json!({}))
+}
+
+pub async fn global_sign_out(st: &CognitoState, req: AccessTokenRequest) -> Result<Value, CognitoError> {
+    st.users.global_sign_out(&req.access_token).await?;
+    Ok(json!({}))
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct RevokeTokenRequest {
+    token: String,
+    client_id: String,
+    client_secret: Option<String>,
+}
+
+pub async fn revoke_token(st: &CognitoState, req: RevokeTokenRequest) -> Result<Value, CognitoError> {
+    st.users.revoke_token(&req.client_id, req.client_secret.as_deref(), &req.token).await?;
+    Ok(json!({}))
+}
+
+pub async fn admin_enable_user(
+    st: &CognitoState,
+    ctx: &AdminCtx,
+    req: AdminUserRequest,
+) -> Result<Value, CognitoError> {
+    st.users.admin_set_enabled(&writer(ctx)?, &req.user_pool_id, &req.username, true).await?;
+    Ok(json!({}))
+}
+
+pub async fn admin_disable_user(
+    st: &CognitoState,
+    ctx: &AdminCtx,
+    req: AdminUserRequest,
+) -> Result<Value, CognitoError> {
+    st.users.admin_set_enabled(&writer(ctx)?, &req.user_pool_id, &req.username, false).await?;
+    Ok(json!({}))
+}
+
+pub async fn admin_user_global_sign_out(
+    st: &CognitoState,
+    ctx: &AdminCtx,
+    req: AdminUserRequest,
+) -> Result<Value, CognitoError> {
+    st.users.admin_global_sign_out(&writer(ctx)?, &req.user_pool_id, &req.username).await?;
+    Ok(json!({}))
+}
+
+pub async fn admin_reset_user_password(
+    st: &CognitoState,
+    ctx: &AdminCtx,
+    req: AdminUserRequest,
+) -> Result<Value, CognitoError> {
+    st.users.admin_reset_password(&writer(ctx)?, &req.user_pool_id, &req.username).await?;
+    Ok(json!({}))
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct AdminSetUserPasswordRequest {
+    user_pool_id: String,
+    username: String,
+    password: String,
+    permanent: Option<bool>,
+}
+
+pub async fn admin_set_user_password(
+    st: &CognitoState,
+    ctx: &AdminCtx,
+    req: AdminSetUserPasswordRequest,
+) -> Result<Value, CognitoError> {
+    st.users
+        .admin_set_password(
+            &writer(ctx)?,
+            &req.user_pool_id,
+            &req.username,
+            Password::new(req.password),
+            req.permanent.unwrap_or(false),
+        )
+        .await?;
+    Ok(json!({}))
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct AdminUpdateUserAttributesRequest {
+    user_pool_id: String,
+    username: String,
+    user_attributes: Vec<AttributeWire>,
+}
+
+pub async fn admin_update_user_attributes(
+    st: &CognitoState,
+    ctx: &AdminCtx,
+    req: AdminUpdateUserAttributesRequest,
+) -> Result<Value, CognitoError> {
+    st.users
+        .admin_update_attributes(&writer(ctx)?, &req.user_pool_id, &req.username, attrs_in(Some(req.user_attributes)))
+        .await?;
+    Ok(json!({}))
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct AdminDeleteUserAttributesRequest {
+    user_pool_id: String,
+    username: String,
+    user_attribute_names: Vec<String>,
+}
+
+pub async fn admin_delete_user_attributes(
+    st: &CognitoState,
+    ctx: &AdminCtx,
+    req: AdminDeleteUserAttributesRequest,
+) -> Result<Value, CognitoError> {
+    st.users
+        .admin_delete_attributes(&writer(ctx)?, &req.user_pool_id, &req.username, &req.user_attribute_names)
+        .await?;
+    Ok(json!({}))
 }
