@@ -143,6 +143,7 @@ impl Application {
             pools: services.pools.clone(),
             clients,
             users,
+            groups: domain::group::GroupService::new(store.clone(), clock.clone()),
             tokens,
             admin_keys,
             clock: clock.clone(),

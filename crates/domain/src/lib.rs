@@ -11,6 +11,7 @@ pub mod admin_key;
 pub mod client;
 pub mod clock;
 pub mod crypto;
+pub mod group;
 pub mod message;
 pub mod operator;
 pub mod password;

@@ -5,6 +5,7 @@
 use crate::admin_key::AdminKeyRecord;
 use crate::client::{AppClient, ClientId};
 use crate::clock::Timestamp;
+use crate::group::Group;
 use crate::message::OutboxRecord;
 use crate::operator::{Email, OperatorId, OperatorRecord};
 use crate::pool::{UserPool, UserPoolId};
@@ -126,6 +127,61 @@ pub trait UserStore: Send + Sync {
     async fn count_users(&self, pool: &UserPoolId) -> Result<i64, StoreError>;
 }
 
+/// A ListUsers filter: `name = "value"` or, with `prefix`, `name ^= "value"`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct UserFilter {
+    /// Searchable attribute.
+    pub name: String,
+    /// Value or prefix.
+    pub value: String,
+    /// Prefix search.
+    pub prefix: bool,
+}
+
+/// Groups and membership.
+#[async_trait]
+pub trait GroupStore: Send + Sync {
+    /// Adds a group; [`StoreError::Conflict`] when the name is taken.
+    async fn insert_group(&self, g: &Group) -> Result<(), StoreError>;
+    /// A group by name.
+    async fn find_group(&self, pool: &UserPoolId, name: &str) -> Result<Option<Group>, StoreError>;
+    /// Writes description, precedence, role; false when gone.
+    async fn update_group(&self, g: &Group) -> Result<bool, StoreError>;
+    /// Deletes a group; false when gone.
+    async fn delete_group(&self, pool: &UserPoolId, name: &str) -> Result<bool, StoreError>;
+    /// Groups by name after `after`.
+    async fn list_groups(&self, pool: &UserPoolId, after: Option<&str>, limit: usize)
+        -> Result<Vec<Group>, StoreError>;
+    /// Adds a member (no-op when present).
+    async fn add_member(
+        &self,
+        pool: &UserPoolId,
+        group: &str,
+        username_key: &str,
+        now: Timestamp,
+    ) -> Result<(), StoreError>;
+    /// Removes a member.
+    async fn remove_member(&self, pool: &UserPoolId, group: &str, username_key: &str) -> Result<(), StoreError>;
+    /// Every group of a user.
+    async fn groups_of_user(&self, pool: &UserPoolId, username_key: &str) -> Result<Vec<Group>, StoreError>;
+    /// Members ordered by user key after `after`.
+    async fn group_members(
+        &self,
+        pool: &UserPoolId,
+        group: &str,
+        after: Option<&str>,
+        limit: usize,
+    ) -> Result<Vec<User>, StoreError>;
+    /// ListUsers: users matching `filter`, in a stable order, after the opaque cursor.
+    async fn list_users(
+        &self,
+        pool: &UserPoolId,
+        filter: Option<&UserFilter>,
+        after: Option<&str>,
+        limit: usize,
+    ) -> Result<(Vec<User>, Option<String>), StoreError>;
+}
+
 /// Signing keys and refresh tokens.
 #[async_trait]
 pub trait TokenStore: Send + Sync {
@@ -213,6 +269,7 @@ pub trait Store:
     + PoolStore
     + ClientStore
     + UserStore
+    + GroupStore
     + TokenStore
     + OutboxStore
     + AdminKeyStore
@@ -227,6 +284,7 @@ impl<T> Store for T where
         + PoolStore
         + ClientStore
         + UserStore
+        + GroupStore
         + TokenStore
         + OutboxStore
         + AdminKeyStore

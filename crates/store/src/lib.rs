@@ -12,6 +12,7 @@
 mod connect;
 mod dialect;
 mod error;
+mod groups;
 mod queries;
 mod rows;
 mod users;

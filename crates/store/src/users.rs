@@ -17,9 +17,9 @@ use sqlx::Transaction;
 use std::collections::BTreeMap;
 
 #[derive(sqlx::FromRow)]
-struct UserRow {
+pub(crate) struct UserRow {
     pool_id: String,
-    username_key: String,
+    pub(crate) username_key: String,
     username: String,
     sub: String,
     status: String,
@@ -33,7 +33,8 @@ struct UserRow {
     updated_at: i64,
 }
 
-const USER_COLUMNS: &str = "pool_id, username_key, username, sub, status, enabled, attributes, password_hash, \
+pub(crate) const USER_COLUMNS: &str =
+    "pool_id, username_key, username, sub, status, enabled, attributes, password_hash, \
     password_history, temporary_password_expires_at, tokens_valid_after, created_at, updated_at";
 
 impl TryFrom<UserRow> for User {

@@ -35,6 +35,8 @@ pub struct CognitoState {
     pub clients: ClientService,
     /// Users and sign-in.
     pub users: domain::user::UserService,
+    /// Groups.
+    pub groups: domain::group::GroupService,
     /// Tokens and keys.
     pub tokens: domain::token::TokenService,
     /// Admin API keys (SigV4).

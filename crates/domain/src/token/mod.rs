@@ -175,7 +175,7 @@ impl TokenService {
         pool: &UserPool,
         client: &AppClient,
         user: &User,
-        groups: &[String],
+        groups: &[crate::group::Group],
         auth_time: Timestamp,
         refresh: Option<&RefreshRecord>,
     ) -> Result<TokenSet, TokenError> {
@@ -200,8 +200,24 @@ impl TokenService {
             id.insert(name.clone(), claim_value(name, value));
         }
         id.insert("sub".into(), Value::from(user.sub.clone()));
-        if !groups.is_empty() {
-            id.insert("cognito:groups".into(), Value::from(groups.to_vec()));
+        let mut groups = groups.to_vec();
+        crate::group::token_order(&mut groups);
+        let names: Vec<String> = groups.iter().map(|g| g.name.clone()).collect();
+        if !names.is_empty() {
+            id.insert("cognito:groups".into(), Value::from(names.clone()));
+            let mut roles: Vec<String> = Vec::new();
+            for r in groups.iter().filter_map(|g| g.role_arn.clone()) {
+                if !roles.contains(&r) {
+                    roles.push(r);
+                }
+            }
+            if !roles.is_empty() {
+                // The preferred role is the role of the group with the lowest precedence.
+                if let Some(p) = groups.iter().find(|g| g.role_arn.is_some()).and_then(|g| g.role_arn.clone()) {
+                    id.insert("cognito:preferred_role".into(), Value::from(p));
+                }
+                id.insert("cognito:roles".into(), Value::from(roles));
+            }
         }
         id.insert("iss".into(), Value::from(iss.clone()));
         id.insert("cognito:username".into(), Value::from(user.username.clone()));
@@ -216,8 +232,8 @@ impl TokenService {
 
         let mut access = Map::new();
         access.insert("sub".into(), Value::from(user.sub.clone()));
-        if !groups.is_empty() {
-            access.insert("cognito:groups".into(), Value::from(groups.to_vec()));
+        if !names.is_empty() {
+            access.insert("cognito:groups".into(), Value::from(names));
         }
         access.insert("iss".into(), Value::from(iss));
         access.insert("client_id".into(), Value::from(client.id.as_str()));

@@ -900,7 +900,8 @@ impl UserService {
             }
             UserStatus::Confirmed | UserStatus::ExternalProvider => {}
         }
-        let tokens = self.tokens.issue(&pool, &client, &user, &[], now, None).await?;
+        let groups = self.store.groups_of_user(&pool.id, &user.username_key).await?;
+        let tokens = self.tokens.issue(&pool, &client, &user, &groups, now, None).await?;
         Ok(AuthStep::Authenticated(tokens))
     }
 
@@ -978,7 +979,8 @@ impl UserService {
             }
             Err(e) => return Err(e.into()),
         }
-        Ok(AuthStep::Authenticated(self.tokens.issue(&pool, &client, &user, &[], now, None).await?))
+        let groups = self.store.groups_of_user(&pool.id, &user.username_key).await?;
+        Ok(AuthStep::Authenticated(self.tokens.issue(&pool, &client, &user, &groups, now, None).await?))
     }
 
     /// REFRESH_TOKEN_AUTH: new ID and access tokens for a valid refresh token. Reads only.
@@ -1016,11 +1018,77 @@ impl UserService {
         if record.created_at < user.tokens_valid_after {
             return Err(UserError::NotAuthorized("Refresh Token has been revoked".into()));
         }
-        Ok(self.tokens.issue(&pool, &client, &user, &[], record.auth_time, Some(&record)).await?)
+        let groups = self.store.groups_of_user(&pool.id, &user.username_key).await?;
+        Ok(self.tokens.issue(&pool, &client, &user, &groups, record.auth_time, Some(&record)).await?)
+    }
+
+    /// ListUsers: Cognito's filter grammar (`name = "v"`, `name ^= "v"`) over the
+    /// searchable attributes, at most 60 a page.
+    pub async fn list(
+        &self,
+        _ctx: &AdminCtx,
+        pool_id: &str,
+        filter: Option<&str>,
+        limit: usize,
+        after: Option<&str>,
+    ) -> Result<(Vec<User>, Option<String>), UserError> {
+        let pool = self.pool(pool_id).await?;
+        let filter = match filter.map(str::trim).filter(|f| !f.is_empty()) {
+            None => None,
+            Some(f) => Some(parse_filter(f)?),
+        };
+        Ok(self.store.list_users(&pool.id, filter.as_ref(), after, limit.clamp(1, 60)).await?)
     }
 
     /// The number of users in a pool.
     pub async fn count(&self, pool: &UserPool) -> Result<i64, UserError> {
         Ok(self.store.count_users(&pool.id).await?)
+    }
+}
+
+/// Parses `attribute = "value"` or `attribute ^= "value"` (backslash escapes allowed).
+pub fn parse_filter(text: &str) -> Result<crate::ports::UserFilter, UserError> {
+    let bad = || UserError::InvalidParameter(format!("Error while parsing filter: {text}"));
+    let (name, rest) = match text.find("^=") {
+        Some(i) if !text[..i].contains('=') => (&text[..i], (&text[i + 2..], true)),
+        _ => {
+            let i = text.find('=').ok_or_else(bad)?;
+            (&text[..i], (&text[i + 1..], false))
+        }
+    };
+    let name = name.trim();
+    let (value, prefix) = rest;
+    let value = value.trim();
+    let inner = value.strip_prefix('"').and_then(|v| v.strip_suffix('"')).ok_or_else(bad)?;
+    let mut out = String::new();
+    let mut chars = inner.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => out.push(chars.next().ok_or_else(bad)?),
+            '"' => return Err(bad()),
+            c => out.push(c),
+        }
+    }
+    if !super::SEARCHABLE.contains(&name) {
+        return Err(UserError::InvalidParameter(format!("Invalid search attribute: {name}")));
+    }
+    Ok(crate::ports::UserFilter { name: name.to_owned(), value: out, prefix })
+}
+
+#[cfg(test)]
+mod filter_tests {
+    use super::parse_filter;
+
+    #[test]
+    fn cognito_filters_parse() {
+        let f = parse_filter(r#"email ^= "ali""#).unwrap();
+        assert_eq!((f.name.as_str(), f.value.as_str(), f.prefix), ("email", "ali", true));
+        let f = parse_filter(r#"family_name="O\"Neil""#).unwrap();
+        assert_eq!((f.value.as_str(), f.prefix), ("O\"Neil", false));
+        let f = parse_filter(r#"cognito:user_status = "UNCONFIRMED""#).unwrap();
+        assert_eq!(f.name, "cognito:user_status");
+        assert!(parse_filter(r#"custom:x = "a""#).is_err());
+        assert!(parse_filter("email = unquoted").is_err());
+        assert!(parse_filter("nonsense").is_err());
     }
 }

@@ -2,6 +2,7 @@
 
 pub mod auth;
 pub mod clients;
+pub mod groups;
 pub mod pools;
 pub mod users;
 
@@ -53,6 +54,16 @@ pub async fn run(st: &CognitoState, action: &str, caller: &Caller, body: Value) 
         "AdminSetUserPassword" => users::admin_set_user_password(st, caller.admin()?, parse(body)?).await,
         "AdminUpdateUserAttributes" => users::admin_update_user_attributes(st, caller.admin()?, parse(body)?).await,
         "AdminDeleteUserAttributes" => users::admin_delete_user_attributes(st, caller.admin()?, parse(body)?).await,
+        "CreateGroup" => groups::create_group(st, caller.admin()?, parse(body)?).await,
+        "GetGroup" => groups::get_group(st, caller.admin()?, parse(body)?).await,
+        "UpdateGroup" => groups::update_group(st, caller.admin()?, parse(body)?).await,
+        "DeleteGroup" => groups::delete_group(st, caller.admin()?, parse(body)?).await,
+        "ListGroups" => groups::list_groups(st, caller.admin()?, parse(body)?).await,
+        "AdminAddUserToGroup" => groups::admin_add_user_to_group(st, caller.admin()?, parse(body)?).await,
+        "AdminRemoveUserFromGroup" => groups::admin_remove_user_from_group(st, caller.admin()?, parse(body)?).await,
+        "AdminListGroupsForUser" => groups::admin_list_groups_for_user(st, caller.admin()?, parse(body)?).await,
+        "ListUsersInGroup" => groups::list_users_in_group(st, caller.admin()?, parse(body)?).await,
+        "ListUsers" => groups::list_users(st, caller.admin()?, parse(body)?).await,
         other => Err(CognitoError::unknown_operation(format!("Cognate does not implement {other} yet."))),
     }
 }

@@ -148,9 +148,23 @@ pub struct AdminCreateUserRequest {
 }
 
 fn user_type(user: &User) -> Value {
+    user_type_filtered(user, None)
+}
+
+/// `UserType`, with only `only` attributes when given (ListUsers' AttributesToGet).
+pub fn user_type_filtered(user: &User, only: Option<&[String]>) -> Value {
+    let attrs: Vec<Value> = match only {
+        None => attrs_out(user),
+        Some(names) => user
+            .attributes
+            .iter()
+            .filter(|(k, _)| names.iter().any(|n| n == *k))
+            .map(|(k, v)| json!({ "Name": k, "Value": v }))
+            .collect(),
+    };
     json!({
         "Username": user.username,
-        "Attributes": attrs_out(user),
+        "Attributes": attrs,
         "UserCreateDate": date(user.created_at),
         "UserLastModifiedDate": date(user.updated_at),
         "Enabled": user.enabled,

@@ -38,7 +38,7 @@ impl UserService {
         let hash = password::hash(password).await.map_err(|e| UserError::Internal(e.to_string()))?;
         if let Some(old) = user.password_hash.take() {
             user.password_history.insert(0, old);
-            user.password_history.truncate(history.max(1).min(24));
+            user.password_history.truncate(history.clamp(1, 24));
         }
         user.password_hash = Some(hash);
         let now = self.clock.now();
@@ -296,10 +296,10 @@ impl UserService {
             let old = user.attributes.insert(k.clone(), v.clone());
             if (k == "email" || k == "phone_number") && old.as_deref() != Some(v.as_str()) {
                 let flag = format!("{k}_verified");
-                if !(admin && user.attributes.get(&flag).is_some() && old.is_none()) {
+                if !(admin && user.attributes.contains_key(&flag) && old.is_none()) {
                     user.attributes.insert(flag, "false".into());
                 }
-                if pool.config.auto_verified_attributes.iter().any(|a| *a == k) {
+                if pool.config.auto_verified_attributes.contains(&k) {
                     to_verify.push(k);
                 }
             }

@@ -1,0 +1,250 @@
+//! Groups of pool users, with precedence and an IAM role ARN that tokens carry.
+
+use crate::access::{AdminCtx, WriteCtx};
+use crate::clock::{Clock, Timestamp};
+use crate::pool::{UserPool, UserPoolId};
+use crate::ports::{Store, StoreError};
+use crate::user::{username_key, User};
+use std::sync::Arc;
+
+/// A group.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Group {
+    /// Pool.
+    pub pool_id: UserPoolId,
+    /// Name (1-128 printable characters).
+    pub name: String,
+    /// Description (up to 2048).
+    pub description: Option<String>,
+    /// Lower wins when a user is in several groups with roles.
+    pub precedence: Option<i64>,
+    /// IAM role ARN.
+    pub role_arn: Option<String>,
+    /// Creation time.
+    pub created_at: Timestamp,
+    /// Last change.
+    pub updated_at: Timestamp,
+}
+
+/// Group failures.
+#[derive(Debug, thiserror::Error)]
+pub enum GroupError {
+    /// No such pool.
+    #[error("User pool {0} does not exist.")]
+    PoolNotFound(String),
+    /// No such group.
+    #[error("Group not found.")]
+    NotFound,
+    /// No such user.
+    #[error("User does not exist.")]
+    UserNotFound,
+    /// Name taken.
+    #[error("A group with the name {0} already exists.")]
+    Exists(String),
+    /// Storage failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// Groups sorted as tokens list them: by precedence (unset last), then name.
+pub fn token_order(groups: &mut [Group]) {
+    groups.sort_by(|a, b| {
+        (a.precedence.is_none(), a.precedence, &a.name).cmp(&(b.precedence.is_none(), b.precedence, &b.name))
+    });
+}
+
+/// Group use cases.
+#[derive(Clone)]
+pub struct GroupService {
+    store: Arc<dyn Store>,
+    clock: Arc<dyn Clock>,
+}
+
+/// A page of results and the key the next page starts after.
+pub type Page<T> = (Vec<T>, Option<String>);
+
+impl GroupService {
+    /// The service.
+    pub fn new(store: Arc<dyn Store>, clock: Arc<dyn Clock>) -> Self {
+        GroupService { store, clock }
+    }
+
+    async fn pool(&self, pool_id: &str) -> Result<UserPool, GroupError> {
+        let id = UserPoolId::parse(pool_id).ok_or_else(|| GroupError::PoolNotFound(pool_id.to_owned()))?;
+        self.store.find_pool(&id).await?.ok_or_else(|| GroupError::PoolNotFound(pool_id.to_owned()))
+    }
+
+    async fn user(&self, pool: &UserPool, username: &str) -> Result<User, GroupError> {
+        if let Some(u) = self.store.find_user(&pool.id, &username_key(&pool.config, username)).await? {
+            return Ok(u);
+        }
+        let c = &pool.config;
+        for kind in c.username_attributes.iter().chain(c.alias_attributes.iter()) {
+            if let Some(u) =
+                self.store.find_user_by_alias(&pool.id, kind.name(), &crate::user::alias_key(*kind, username)).await?
+            {
+                return Ok(u);
+            }
+        }
+        Err(GroupError::UserNotFound)
+    }
+
+    /// CreateGroup.
+    pub async fn create(
+        &self,
+        _ctx: &WriteCtx,
+        pool_id: &str,
+        name: &str,
+        description: Option<String>,
+        precedence: Option<i64>,
+        role_arn: Option<String>,
+    ) -> Result<Group, GroupError> {
+        let pool = self.pool(pool_id).await?;
+        let now = self.clock.now();
+        let g = Group {
+            pool_id: pool.id,
+            name: name.to_owned(),
+            description,
+            precedence,
+            role_arn,
+            created_at: now,
+            updated_at: now,
+        };
+        match self.store.insert_group(&g).await {
+            Ok(()) => Ok(g),
+            Err(StoreError::Conflict(_)) => Err(GroupError::Exists(name.to_owned())),
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// GetGroup.
+    pub async fn get(&self, _ctx: &AdminCtx, pool_id: &str, name: &str) -> Result<Group, GroupError> {
+        let pool = self.pool(pool_id).await?;
+        self.store.find_group(&pool.id, name).await?.ok_or(GroupError::NotFound)
+    }
+
+    /// UpdateGroup: only the given fields change.
+    pub async fn update(
+        &self,
+        ctx: &WriteCtx,
+        pool_id: &str,
+        name: &str,
+        description: Option<String>,
+        precedence: Option<i64>,
+        role_arn: Option<String>,
+    ) -> Result<Group, GroupError> {
+        let mut g = self.get(&AdminCtx::new(ctx.principal().clone()), pool_id, name).await?;
+        if description.is_some() {
+            g.description = description;
+        }
+        if precedence.is_some() {
+            g.precedence = precedence;
+        }
+        if role_arn.is_some() {
+            g.role_arn = role_arn;
+        }
+        g.updated_at = self.clock.now();
+        if !self.store.update_group(&g).await? {
+            return Err(GroupError::NotFound);
+        }
+        Ok(g)
+    }
+
+    /// DeleteGroup.
+    pub async fn delete(&self, _ctx: &WriteCtx, pool_id: &str, name: &str) -> Result<(), GroupError> {
+        let pool = self.pool(pool_id).await?;
+        if !self.store.delete_group(&pool.id, name).await? {
+            return Err(GroupError::NotFound);
+        }
+        Ok(())
+    }
+
+    /// ListGroups.
+    pub async fn list(
+        &self,
+        _ctx: &AdminCtx,
+        pool_id: &str,
+        limit: usize,
+        after: Option<&str>,
+    ) -> Result<Page<Group>, GroupError> {
+        let pool = self.pool(pool_id).await?;
+        let limit = limit.clamp(1, 60);
+        let mut groups = self.store.list_groups(&pool.id, after, limit + 1).await?;
+        let next = (groups.len() > limit).then(|| {
+            groups.truncate(limit);
+            groups.last().map(|g| g.name.clone()).unwrap_or_default()
+        });
+        Ok((groups, next))
+    }
+
+    /// AdminAddUserToGroup (idempotent).
+    pub async fn add_user(&self, _ctx: &WriteCtx, pool_id: &str, name: &str, username: &str) -> Result<(), GroupError> {
+        let pool = self.pool(pool_id).await?;
+        self.store.find_group(&pool.id, name).await?.ok_or(GroupError::NotFound)?;
+        let user = self.user(&pool, username).await?;
+        self.store.add_member(&pool.id, name, &user.username_key, self.clock.now()).await?;
+        Ok(())
+    }
+
+    /// AdminRemoveUserFromGroup.
+    pub async fn remove_user(
+        &self,
+        _ctx: &WriteCtx,
+        pool_id: &str,
+        name: &str,
+        username: &str,
+    ) -> Result<(), GroupError> {
+        let pool = self.pool(pool_id).await?;
+        self.store.find_group(&pool.id, name).await?.ok_or(GroupError::NotFound)?;
+        let user = self.user(&pool, username).await?;
+        self.store.remove_member(&pool.id, name, &user.username_key).await?;
+        Ok(())
+    }
+
+    /// AdminListGroupsForUser.
+    pub async fn groups_of(
+        &self,
+        _ctx: &AdminCtx,
+        pool_id: &str,
+        username: &str,
+        limit: usize,
+        after: Option<&str>,
+    ) -> Result<Page<Group>, GroupError> {
+        let pool = self.pool(pool_id).await?;
+        let user = self.user(&pool, username).await?;
+        let limit = limit.clamp(1, 60);
+        let mut groups: Vec<Group> = self
+            .store
+            .groups_of_user(&pool.id, &user.username_key)
+            .await?
+            .into_iter()
+            .filter(|g| after.is_none_or(|a| g.name.as_str() > a))
+            .collect();
+        groups.sort_by(|a, b| a.name.cmp(&b.name));
+        let next = (groups.len() > limit).then(|| {
+            groups.truncate(limit);
+            groups.last().map(|g| g.name.clone()).unwrap_or_default()
+        });
+        Ok((groups, next))
+    }
+
+    /// ListUsersInGroup.
+    pub async fn members(
+        &self,
+        _ctx: &AdminCtx,
+        pool_id: &str,
+        name: &str,
+        limit: usize,
+        after: Option<&str>,
+    ) -> Result<Page<User>, GroupError> {
+        let pool = self.pool(pool_id).await?;
+        self.store.find_group(&pool.id, name).await?.ok_or(GroupError::NotFound)?;
+        let limit = limit.clamp(1, 60);
+        let mut users = self.store.group_members(&pool.id, name, after, limit + 1).await?;
+        let next = (users.len() > limit).then(|| {
+            users.truncate(limit);
+            users.last().map(|u| u.username_key.clone()).unwrap_or_default()
+        });
+        Ok((users, next))
+    }
+}
