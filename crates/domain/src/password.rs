@@ -1,12 +1,19 @@
 //! Password hashing with argon2id at OWASP's recommended parameters
 //! (m = 19 MiB, t = 2, p = 1: OWASP Password Storage Cheat Sheet).
 //!
-//! Hashing is CPU-bound for tens of milliseconds, so the async helpers run it on
-//! tokio's blocking pool and never on the runtime's worker threads.
+//! Hashing runs on a fixed pool of worker threads, one per core by default, each owning
+//! one reusable 19 MiB working area, so memory stays flat under load and the async
+//! runtime never blocks. The queue in front of the pool is bounded: when it is full,
+//! callers get [`HashError::Busy`] at once (the API answers `TooManyRequestsException`)
+//! instead of waiting behind an ever longer line.
 
 use crate::secret::Password;
-use argon2::password_hash::{PasswordHash as PhcHash, PasswordHasher, PasswordVerifier, SaltString};
-use argon2::{Algorithm, Argon2, Params, Version};
+use argon2::password_hash::PasswordHash as PhcHash;
+use argon2::{Algorithm, Argon2, Block, Params, Version};
+use base64::engine::general_purpose::STANDARD_NO_PAD;
+use base64::Engine;
+use rand::RngCore;
+use std::sync::mpsc::{sync_channel, SyncSender, TrySendError};
 use std::sync::OnceLock;
 
 /// A PHC-format argon2id hash. Deliberately not `Serialize`: it never leaves the server.
@@ -31,61 +38,171 @@ impl PasswordHash {
     }
 }
 
-/// Hashing failed: only possible with a broken parameter set.
+/// Hashing failed.
 #[derive(Debug, thiserror::Error)]
-#[error("password hashing failed: {0}")]
-pub struct HashError(String);
+pub enum HashError {
+    /// The hashing queue is full; try again shortly.
+    #[error("password hashing is at capacity")]
+    Busy,
+    /// A broken parameter set or a dead worker.
+    #[error("password hashing failed: {0}")]
+    Failed(String),
+}
 
-fn hasher() -> Argon2<'static> {
+const M_COST: u32 = 19 * 1024;
+const T_COST: u32 = 2;
+const P_COST: u32 = 1;
+
+fn owasp_params() -> Params {
     // Constants are valid by construction; Params::DEFAULT is the fallback that cannot fail.
-    let params = Params::new(19 * 1024, 2, 1, None).unwrap_or(Params::DEFAULT);
+    Params::new(M_COST, T_COST, P_COST, Some(32)).unwrap_or(Params::DEFAULT)
+}
+
+/// Hashes with a caller-provided working area (`memory` is resized as needed).
+fn hash_with(password: &[u8], memory: &mut Vec<Block>) -> Result<PasswordHash, HashError> {
+    let params = owasp_params();
+    let mut salt = [0u8; 16];
+    rand::rngs::OsRng.fill_bytes(&mut salt);
+    let mut out = [0u8; 32];
+    memory.resize(params.block_count(), Block::default());
     Argon2::new(Algorithm::Argon2id, Version::V0x13, params)
+        .hash_password_into_with_memory(password, &salt, &mut out, memory.as_mut_slice())
+        .map_err(|e| HashError::Failed(e.to_string()))?;
+    Ok(PasswordHash(format!(
+        "$argon2id$v=19$m={M_COST},t={T_COST},p={P_COST}${}${}",
+        STANDARD_NO_PAD.encode(salt),
+        STANDARD_NO_PAD.encode(out)
+    )))
 }
 
-/// Hashes `password` with a fresh random salt (blocking).
-pub fn hash_blocking(password: &Password) -> Result<PasswordHash, HashError> {
-    let salt = SaltString::generate(&mut rand::rngs::OsRng);
-    hasher()
-        .hash_password(password.secret().as_bytes(), &salt)
-        .map(|h| PasswordHash(h.to_string()))
-        .map_err(|e| HashError(e.to_string()))
-}
-
-/// Checks `password` against `hash` (blocking). A malformed stored hash never verifies.
-pub fn verify_blocking(password: &Password, hash: &PasswordHash) -> bool {
-    match PhcHash::new(&hash.0) {
-        Ok(parsed) => hasher().verify_password(password.secret().as_bytes(), &parsed).is_ok(),
-        Err(_) => false,
+/// Verifies with a caller-provided working area. A malformed stored hash never verifies.
+fn verify_with(password: &[u8], hash: &PasswordHash, memory: &mut Vec<Block>) -> bool {
+    let Ok(parsed) = PhcHash::new(&hash.0) else { return false };
+    if parsed.algorithm.as_str() != "argon2id" {
+        return false;
     }
+    let (Ok(params), Some(salt), Some(expected)) = (Params::try_from(&parsed), parsed.salt, parsed.hash) else {
+        return false;
+    };
+    let mut salt_buf = [0u8; 64];
+    let Ok(salt) = salt.decode_b64(&mut salt_buf) else { return false };
+    let expected = expected.as_bytes();
+    let Ok(params) = Params::new(params.m_cost(), params.t_cost(), params.p_cost(), Some(expected.len())) else {
+        return false;
+    };
+    memory.resize(params.block_count(), Block::default());
+    let mut out = vec![0u8; expected.len()];
+    let ok = Argon2::new(Algorithm::Argon2id, Version::V0x13, params)
+        .hash_password_into_with_memory(password, salt, &mut out, memory.as_mut_slice())
+        .is_ok();
+    ok && crate::crypto::ct_eq(&out, expected)
+}
+
+enum Job {
+    Hash(Password, tokio::sync::oneshot::Sender<Result<PasswordHash, HashError>>),
+    Verify(Password, PasswordHash, tokio::sync::oneshot::Sender<bool>),
+}
+
+struct Pool {
+    tx: SyncSender<Job>,
+}
+
+static POOL: OnceLock<Pool> = OnceLock::new();
+
+fn start(workers: usize, queue: usize) -> Pool {
+    let (tx, rx) = sync_channel::<Job>(queue);
+    let rx = std::sync::Arc::new(std::sync::Mutex::new(rx));
+    for i in 0..workers.max(1) {
+        let rx = rx.clone();
+        let spawned = std::thread::Builder::new().name(format!("argon2-{i}")).spawn(move || {
+            let mut memory: Vec<Block> = Vec::new();
+            loop {
+                let job = match rx.lock() {
+                    Ok(guard) => match guard.recv() {
+                        Ok(j) => j,
+                        Err(_) => return,
+                    },
+                    Err(_) => return,
+                };
+                match job {
+                    Job::Hash(p, reply) => {
+                        let _ = reply.send(hash_with(p.secret().as_bytes(), &mut memory));
+                    }
+                    Job::Verify(p, h, reply) => {
+                        let _ = reply.send(verify_with(p.secret().as_bytes(), &h, &mut memory));
+                    }
+                }
+            }
+        });
+        if let Err(e) = spawned {
+            tracing::error!(error = %e, "could not start a password hashing worker");
+        }
+    }
+    Pool { tx }
+}
+
+/// Sizes the pool (call once at start-up, before any hashing): `workers` threads and at
+/// most `queue` waiting requests. Later calls have no effect.
+pub fn configure(workers: usize, queue: usize) {
+    let _ = POOL.get_or_init(|| start(workers, queue));
+}
+
+fn pool() -> &'static Pool {
+    POOL.get_or_init(|| {
+        let n = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2);
+        start(n, n * 16)
+    })
+}
+
+fn submit(job: Job) -> Result<(), HashError> {
+    pool().tx.try_send(job).map_err(|e| match e {
+        TrySendError::Full(_) => HashError::Busy,
+        TrySendError::Disconnected(_) => HashError::Failed("hashing workers stopped".into()),
+    })
+}
+
+/// Hashes `password` with a fresh random salt on the hashing pool.
+pub async fn hash(password: Password) -> Result<PasswordHash, HashError> {
+    let (tx, rx) = tokio::sync::oneshot::channel();
+    submit(Job::Hash(password, tx))?;
+    rx.await.map_err(|_| HashError::Failed("hashing worker dropped the job".into()))?
 }
 
 /// A hash of a random password, computed once. Verifying against it when the account
 /// does not exist makes "no such account" cost the same time as "wrong password".
-fn dummy_hash() -> &'static PasswordHash {
-    static DUMMY: OnceLock<PasswordHash> = OnceLock::new();
-    DUMMY.get_or_init(|| {
-        let p = Password::new(crate::crypto::random_token(24));
-        hash_blocking(&p).unwrap_or_else(|_| PasswordHash(String::new()))
-    })
+async fn dummy_hash() -> PasswordHash {
+    static DUMMY: tokio::sync::OnceCell<PasswordHash> = tokio::sync::OnceCell::const_new();
+    DUMMY
+        .get_or_init(|| async {
+            let mut memory = Vec::new();
+            hash_with(crate::crypto::random_token(24).as_bytes(), &mut memory)
+                .unwrap_or_else(|_| PasswordHash(String::new()))
+        })
+        .await
+        .clone()
 }
 
-/// Hashes on the blocking pool.
-pub async fn hash(password: Password) -> Result<PasswordHash, HashError> {
-    tokio::task::spawn_blocking(move || hash_blocking(&password)).await.map_err(|e| HashError(e.to_string()))?
-}
-
-/// Verifies on the blocking pool; with `None` it verifies against a dummy hash and
+/// Verifies on the hashing pool; with `None` it verifies against a dummy hash and
 /// returns false, taking the same time as a real check.
-pub async fn verify(password: Password, hash: Option<PasswordHash>) -> bool {
-    tokio::task::spawn_blocking(move || match hash {
-        Some(h) => verify_blocking(&password, &h),
-        None => {
-            verify_blocking(&password, dummy_hash());
-            false
-        }
-    })
-    .await
-    .unwrap_or(false)
+pub async fn verify(password: Password, hash: Option<PasswordHash>) -> Result<bool, HashError> {
+    let (known, target) = match hash {
+        Some(h) => (true, h),
+        None => (false, dummy_hash().await),
+    };
+    let (tx, rx) = tokio::sync::oneshot::channel();
+    submit(Job::Verify(password, target, tx))?;
+    let ok = rx.await.map_err(|_| HashError::Failed("hashing worker dropped the job".into()))?;
+    Ok(ok && known)
+}
+
+/// Blocking hash with a one-off working area (tests and tools).
+pub fn hash_blocking(password: &Password) -> Result<PasswordHash, HashError> {
+    hash_with(password.secret().as_bytes(), &mut Vec::new())
+}
+
+/// Blocking verify with a one-off working area (tests and tools).
+pub fn verify_blocking(password: &Password, hash: &PasswordHash) -> bool {
+    verify_with(password.secret().as_bytes(), hash, &mut Vec::new())
 }
 
 #[cfg(test)]
@@ -101,8 +218,22 @@ mod tests {
         assert!(!verify_blocking(&Password::new("x"), &PasswordHash::from_phc("garbage".into())));
     }
 
+    #[test]
+    fn hashes_made_by_the_argon2_crate_itself_verify() {
+        use argon2::password_hash::{PasswordHasher, SaltString};
+        let salt = SaltString::generate(&mut rand::rngs::OsRng);
+        let phc = Argon2::new(Algorithm::Argon2id, Version::V0x13, Params::new(M_COST, T_COST, P_COST, None).unwrap())
+            .hash_password(b"pw", &salt)
+            .unwrap()
+            .to_string();
+        assert!(verify_blocking(&Password::new("pw"), &PasswordHash::from_phc(phc)));
+    }
+
     #[tokio::test]
-    async fn verifying_without_an_account_is_always_false() {
-        assert!(!verify(Password::new("anything"), None).await);
+    async fn the_pool_hashes_and_verifies_and_unknown_accounts_never_verify() {
+        let h = hash(Password::new("pooled")).await.unwrap();
+        assert!(verify(Password::new("pooled"), Some(h.clone())).await.unwrap());
+        assert!(!verify(Password::new("other"), Some(h)).await.unwrap());
+        assert!(!verify(Password::new("anything"), None).await.unwrap());
     }
 }

@@ -77,6 +77,9 @@ pub async fn login(
             }
             back_with(&session, "/admin/login", error(format!("{msg}."), typed_email)).await
         }
+        Err(SignInError::Busy) => {
+            back_with(&session, "/admin/login", error("The server is busy. Try again in a moment.", typed_email)).await
+        }
         Err(SignInError::Store(e)) => {
             tracing::error!(error = %e, "operator sign-in failed on storage");
             back_with(&session, "/admin/login", error("Something went wrong on our side. Try again.", typed_email))

@@ -57,6 +57,9 @@ pub enum SignInError {
     /// Too many recent failures for this email.
     #[error("too many failed attempts; try again in {} seconds", .0.as_secs().max(1))]
     Throttled(Duration),
+    /// The server is busy hashing; try again shortly.
+    #[error("the server is busy; try again in a moment")]
+    Busy,
     /// Storage failed.
     #[error(transparent)]
     Store(#[from] StoreError),
@@ -133,7 +136,12 @@ impl OperatorService {
             Ok(e) => self.store.find_operator_by_email(&e).await?,
             Err(_) => None,
         };
-        let ok = password::verify(password, record.as_ref().map(|r| r.password_hash.clone())).await;
+        let ok = password::verify(password, record.as_ref().map(|r| r.password_hash.clone())).await.map_err(
+            |e| match e {
+                HashError::Busy => SignInError::Busy,
+                HashError::Failed(m) => SignInError::Store(StoreError::Unavailable(m)),
+            },
+        )?;
         match (ok, record) {
             (true, Some(r)) => {
                 if state.is_some() {

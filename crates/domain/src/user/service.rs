@@ -87,6 +87,15 @@ impl From<StoreError> for UserError {
     }
 }
 
+impl From<password::HashError> for UserError {
+    fn from(e: password::HashError) -> Self {
+        match e {
+            password::HashError::Busy => UserError::TooManyRequests,
+            other => UserError::Internal(other.to_string()),
+        }
+    }
+}
+
 impl From<TokenError> for UserError {
     fn from(e: TokenError) -> Self {
         match e {
@@ -525,7 +534,7 @@ impl UserService {
             return Err(UserError::InvalidPassword(v));
         }
         attrs.insert("sub".into(), sub.clone());
-        let hash = password::hash(req.password).await.map_err(|e| UserError::Internal(e.to_string()))?;
+        let hash = password::hash(req.password).await?;
         let now = self.clock.now();
         let user = User {
             pool_id: pool.id.clone(),
@@ -745,7 +754,7 @@ impl UserService {
             (user, false)
         };
         let plain = password.secret().to_owned();
-        user.password_hash = Some(password::hash(password).await.map_err(|e| UserError::Internal(e.to_string()))?);
+        user.password_hash = Some(password::hash(password).await?);
         user.temporary_password_expires_at = Some(now.plus(validity));
         user.updated_at = now;
         let mut w = self.write(&pool, &user);
@@ -856,7 +865,7 @@ impl UserService {
         }
         let user = self.lookup(&pool, username).await?;
         let hash: Option<PasswordHash> = user.as_ref().and_then(|u| u.password_hash.clone());
-        let ok = password::verify(password, hash).await;
+        let ok = password::verify(password, hash).await?;
         let Some(user) = user.filter(|_| ok) else {
             let next = throttle::record_failure(state.as_ref(), self.clock.now());
             self.store.save_throttle(&key, &next).await?;
@@ -966,7 +975,7 @@ impl UserService {
             true,
         )?;
         user.attributes = attrs;
-        user.password_hash = Some(password::hash(new_password).await.map_err(|e| UserError::Internal(e.to_string()))?);
+        user.password_hash = Some(password::hash(new_password).await?);
         user.temporary_password_expires_at = None;
         user.status = UserStatus::Confirmed;
         let now = self.clock.now();

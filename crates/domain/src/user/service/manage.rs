@@ -30,12 +30,12 @@ impl UserService {
             let mut previous: Vec<PasswordHash> = user.password_hash.iter().cloned().collect();
             previous.extend(user.password_history.iter().take(history.saturating_sub(1)).cloned());
             for h in previous {
-                if password::verify(password.clone(), Some(h)).await {
+                if password::verify(password.clone(), Some(h)).await? {
                     return Err(UserError::PasswordHistory);
                 }
             }
         }
-        let hash = password::hash(password).await.map_err(|e| UserError::Internal(e.to_string()))?;
+        let hash = password::hash(password).await?;
         if let Some(old) = user.password_hash.take() {
             user.password_history.insert(0, old);
             user.password_history.truncate(history.clamp(1, 24));
@@ -247,7 +247,7 @@ impl UserService {
     ) -> Result<(), UserError> {
         let (mut user, _) = self.from_access_token(access_token).await?;
         let pool = self.pool(user.pool_id.as_str()).await?;
-        if !password::verify(previous, user.password_hash.clone()).await {
+        if !password::verify(previous, user.password_hash.clone()).await? {
             return Err(UserError::NotAuthorized("Incorrect username or password.".into()));
         }
         self.apply_password(&pool, &mut user, proposed, NewPassword::Permanent).await?;
