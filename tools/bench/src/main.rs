@@ -1,0 +1,370 @@
+//! Load tests over HTTP on loopback against a release build of `cognate`.
+//!
+//! Run with `scripts/bench.sh` (which pins the server to core 0 and this generator to
+//! core 1). Reports requests/s, p50/p99 latency, server CPU per request and server RSS
+//! for each hot path, on SQLite or on PostgreSQL (`--database-url`).
+//!
+//!   cognate-bench --server target/release/cognate [--database-url postgres://...]
+//!                 [--seconds 10] [--concurrency 8] [--list-users 1000000]
+
+use anyhow::{bail, Context, Result};
+use aws_credential_types::Credentials;
+use aws_sigv4::http_request::{sign, SignableBody, SignableRequest, SigningSettings};
+use aws_sigv4::sign::v4;
+use aws_smithy_runtime_api::client::identity::Identity;
+use serde_json::{json, Value};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant, SystemTime};
+
+const KEY: &str = "AKIACOGNATEBENCH0001";
+const SECRET: &str = "cognate-bench-secret-access-key-01";
+const PASSWORD: &str = "Bench-passw0rd!";
+
+struct Args {
+    server: String,
+    database_url: Option<String>,
+    seconds: u64,
+    concurrency: usize,
+    list_users: usize,
+}
+
+fn args() -> Result<Args> {
+    let mut a = Args { server: "target/release/cognate".into(), database_url: None, seconds: 10, concurrency: 8, list_users: 0 };
+    let mut it = std::env::args().skip(1);
+    while let Some(k) = it.next() {
+        let mut v = || it.next().context("missing value");
+        match k.as_str() {
+            "--server" => a.server = v()?,
+            "--database-url" => a.database_url = Some(v()?),
+            "--seconds" => a.seconds = v()?.parse()?,
+            "--concurrency" => a.concurrency = v()?.parse()?,
+            "--list-users" => a.list_users = v()?.parse()?,
+            other => bail!("unknown argument {other}"),
+        }
+    }
+    Ok(a)
+}
+
+#[derive(Clone)]
+struct Api {
+    http: reqwest::Client,
+    base: String,
+}
+
+impl Api {
+    async fn call(&self, action: &str, body: &Value, signed: bool) -> Result<(u16, Value)> {
+        let payload = body.to_string();
+        let mut req = self
+            .http
+            .post(&self.base)
+            .header("content-type", "application/x-amz-json-1.1")
+            .header("x-amz-target", format!("AWSCognitoIdentityProviderService.{action}"));
+        if signed {
+            let host = self.base.trim_start_matches("http://").trim_end_matches('/').to_owned();
+            let now = SystemTime::now();
+            let identity: Identity = Credentials::new(KEY, SECRET, None, None, "bench").into();
+            let params = v4::SigningParams::builder()
+                .identity(&identity)
+                .region("us-east-1")
+                .name("cognito-idp")
+                .time(now)
+                .settings(SigningSettings::default())
+                .build()?
+                .into();
+            let target = format!("AWSCognitoIdentityProviderService.{action}");
+            let headers = [("host", host.as_str()), ("content-type", "application/x-amz-json-1.1"), ("x-amz-target", target.as_str())];
+            let signable = SignableRequest::new("POST", "/", headers.into_iter(), SignableBody::Bytes(payload.as_bytes()))?;
+            let (instructions, _) = sign(signable, &params)?.into_parts();
+            for (name, value) in instructions.headers() {
+                req = req.header(name, value);
+            }
+        }
+        let r = req.body(payload).send().await?;
+        let status = r.status().as_u16();
+        let v: Value = r.json().await.unwrap_or(Value::Null);
+        Ok((status, v))
+    }
+
+    async fn ok(&self, action: &str, body: Value, signed: bool) -> Result<Value> {
+        let (s, v) = self.call(action, &body, signed).await?;
+        if s != 200 {
+            bail!("{action} failed: {s} {v}");
+        }
+        Ok(v)
+    }
+}
+
+struct Proc {
+    pid: u32,
+}
+
+impl Proc {
+    fn cpu_ticks(&self) -> u64 {
+        let stat = std::fs::read_to_string(format!("/proc/{}/stat", self.pid)).unwrap_or_default();
+        let after = stat.rsplit_once(')').map(|(_, r)| r).unwrap_or("");
+        let f: Vec<&str> = after.split_whitespace().collect();
+        f.get(11).and_then(|x| x.parse::<u64>().ok()).unwrap_or(0) + f.get(12).and_then(|x| x.parse::<u64>().ok()).unwrap_or(0)
+    }
+
+    fn rss_mb(&self) -> f64 {
+        let status = std::fs::read_to_string(format!("/proc/{}/status", self.pid)).unwrap_or_default();
+        status
+            .lines()
+            .find_map(|l| l.strip_prefix("VmRSS:"))
+            .and_then(|v| v.split_whitespace().next())
+            .and_then(|k| k.parse::<f64>().ok())
+            .map(|k| k / 1024.0)
+            .unwrap_or(0.0)
+    }
+}
+
+struct Outcome {
+    name: String,
+    requests: usize,
+    errors: usize,
+    rps: f64,
+    p50_ms: f64,
+    p99_ms: f64,
+    cpu_ms_per_req: f64,
+    rss_mb: f64,
+}
+
+/// Runs `make(i)` from `concurrency` tasks for `seconds`, counting 200s.
+async fn load<F, Fut>(name: &str, seconds: u64, concurrency: usize, server: &Proc, make: F) -> Outcome
+where
+    F: Fn(usize) -> Fut + Send + Sync + 'static,
+    Fut: std::future::Future<Output = bool> + Send,
+{
+    let make = Arc::new(make);
+    let stop = Arc::new(AtomicBool::new(false));
+    let counter = Arc::new(AtomicUsize::new(0));
+    let errors = Arc::new(AtomicUsize::new(0));
+    let ticks0 = server.cpu_ticks();
+    let start = Instant::now();
+    let mut tasks = Vec::new();
+    for _ in 0..concurrency {
+        let (make, stop, counter, errors) = (make.clone(), stop.clone(), counter.clone(), errors.clone());
+        tasks.push(tokio::spawn(async move {
+            let mut lat = Vec::new();
+            while !stop.load(Ordering::Relaxed) {
+                let i = counter.fetch_add(1, Ordering::Relaxed);
+                let t = Instant::now();
+                if make(i).await {
+                    lat.push(t.elapsed());
+                } else {
+                    errors.fetch_add(1, Ordering::Relaxed);
+                }
+            }
+            lat
+        }));
+    }
+    tokio::time::sleep(Duration::from_secs(seconds)).await;
+    stop.store(true, Ordering::Relaxed);
+    let mut lat: Vec<Duration> = Vec::new();
+    for t in tasks {
+        lat.extend(t.await.unwrap_or_default());
+    }
+    let elapsed = start.elapsed().as_secs_f64();
+    let ticks = server.cpu_ticks().saturating_sub(ticks0);
+    lat.sort();
+    let pct = |p: f64| lat.get(((lat.len() as f64 * p) as usize).min(lat.len().saturating_sub(1))).map(|d| d.as_secs_f64() * 1000.0).unwrap_or(0.0);
+    let n = lat.len();
+    Outcome {
+        name: name.to_owned(),
+        requests: n,
+        errors: errors.load(Ordering::Relaxed),
+        rps: n as f64 / elapsed,
+        p50_ms: pct(0.50),
+        p99_ms: pct(0.99),
+        cpu_ms_per_req: if n > 0 { ticks as f64 * 10.0 / n as f64 } else { 0.0 },
+        rss_mb: server.rss_mb(),
+    }
+}
+
+fn argon2_ceiling(seconds: u64) -> f64 {
+    use domain::password::{hash_blocking, verify_blocking};
+    use domain::secret::Password;
+    let h = hash_blocking(&Password::new(PASSWORD)).unwrap_or_else(|_| domain::password::PasswordHash::from_phc(String::new()));
+    let start = Instant::now();
+    let mut n = 0u64;
+    while start.elapsed() < Duration::from_secs(seconds) {
+        verify_blocking(&Password::new(PASSWORD), &h);
+        n += 1;
+    }
+    n as f64 / start.elapsed().as_secs_f64()
+}
+
+#[tokio::main(flavor = "current_thread")]
+async fn main() -> Result<()> {
+    let a = args()?;
+    let dir = tempfile::tempdir()?;
+    let port = std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();
+    let base = format!("http://127.0.0.1:{port}/");
+    let mut cmd = tokio::process::Command::new("taskset");
+    cmd.arg("-c").arg("0").arg(&a.server);
+    cmd.env("COGNATE_LISTEN", format!("127.0.0.1:{port}"))
+        .env("COGNATE_DATA_DIR", dir.path())
+        .env("COGNATE_LOG", "error")
+        .env("COGNATE_BOOTSTRAP_ACCESS_KEY_ID", KEY)
+        .env("COGNATE_BOOTSTRAP_SECRET_ACCESS_KEY", SECRET)
+        .kill_on_drop(true);
+    if let Some(u) = &a.database_url {
+        cmd.env("COGNATE_DATABASE_URL", u);
+    }
+    let child = cmd.spawn().context("starting the server")?;
+    let server = Proc { pid: child.id().context("server pid")? };
+    let http = reqwest::Client::builder().pool_max_idle_per_host(64).build()?;
+    for _ in 0..200 {
+        if http.get(format!("{base}ready")).send().await.map(|r| r.status().is_success()).unwrap_or(false) {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let api = Api { http, base: base.clone() };
+    let backend = if a.database_url.is_some() { "PostgreSQL" } else { "SQLite" };
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    let idle_rss = server.rss_mb();
+
+    let pool = api
+        .ok("CreateUserPool", json!({"PoolName": "bench", "Policies": {"PasswordPolicy": {"MinimumLength": 8}}}), true)
+        .await?["UserPool"]["Id"]
+        .as_str()
+        .context("pool id")?
+        .to_owned();
+    let client = api
+        .ok(
+            "CreateUserPoolClient",
+            json!({"UserPoolId": pool, "ClientName": "bench", "ExplicitAuthFlows": ["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"]}),
+            true,
+        )
+        .await?["UserPoolClient"]["ClientId"]
+        .as_str()
+        .context("client id")?
+        .to_owned();
+    let users = 32;
+    for i in 0..users {
+        api.ok("AdminCreateUser", json!({"UserPoolId": pool, "Username": format!("user{i}"), "MessageAction": "SUPPRESS"}), true).await?;
+        api.ok("AdminSetUserPassword", json!({"UserPoolId": pool, "Username": format!("user{i}"), "Password": PASSWORD, "Permanent": true}), true)
+            .await?;
+    }
+    let signed_in = api
+        .ok("InitiateAuth", json!({"AuthFlow": "USER_PASSWORD_AUTH", "ClientId": client, "AuthParameters": {"USERNAME": "user0", "PASSWORD": PASSWORD}}), false)
+        .await?;
+    let access = signed_in["AuthenticationResult"]["AccessToken"].as_str().context("access token")?.to_owned();
+    let refresh = signed_in["AuthenticationResult"]["RefreshToken"].as_str().context("refresh token")?.to_owned();
+
+    let ceiling = argon2_ceiling(3);
+    let mut results = Vec::new();
+    let secs = a.seconds;
+    let c = a.concurrency;
+
+    let (api2, client2) = (api.clone(), client.clone());
+    results.push(
+        load("InitiateAuth USER_PASSWORD_AUTH", secs, c.min(4), &server, move |i| {
+            let (api, client) = (api2.clone(), client2.clone());
+            async move {
+                let body = json!({"AuthFlow": "USER_PASSWORD_AUTH", "ClientId": client, "AuthParameters": {"USERNAME": format!("user{}", i % 32), "PASSWORD": PASSWORD}});
+                matches!(api.call("InitiateAuth", &body, false).await, Ok((200, _)))
+            }
+        })
+        .await,
+    );
+    let (api2, client2) = (api.clone(), client.clone());
+    let run = uuid::Uuid::new_v4().simple().to_string();
+    results.push(
+        load("SignUp", secs, c.min(4), &server, move |i| {
+            let (api, client, run) = (api2.clone(), client2.clone(), run.clone());
+            async move {
+                let body = json!({"ClientId": client, "Username": format!("s{}{i}", &run[..6]), "Password": PASSWORD});
+                matches!(api.call("SignUp", &body, false).await, Ok((200, _)))
+            }
+        })
+        .await,
+    );
+    let (api2, client2, refresh2) = (api.clone(), client.clone(), refresh.clone());
+    results.push(
+        load("REFRESH_TOKEN_AUTH", secs, c, &server, move |_| {
+            let (api, client, refresh) = (api2.clone(), client2.clone(), refresh2.clone());
+            async move {
+                let body = json!({"AuthFlow": "REFRESH_TOKEN_AUTH", "ClientId": client, "AuthParameters": {"REFRESH_TOKEN": refresh}});
+                matches!(api.call("InitiateAuth", &body, false).await, Ok((200, _)))
+            }
+        })
+        .await,
+    );
+    let (api2, access2) = (api.clone(), access.clone());
+    results.push(
+        load("GetUser", secs, c, &server, move |_| {
+            let (api, access) = (api2.clone(), access2.clone());
+            async move { matches!(api.call("GetUser", &json!({"AccessToken": access}), false).await, Ok((200, _))) }
+        })
+        .await,
+    );
+
+    if a.list_users > 0 {
+        seed_users(&a, dir.path(), &pool, a.list_users).await?;
+        let (api2, pool2) = (api.clone(), pool.clone());
+        results.push(
+            load(&format!("ListUsers email ^= prefix, {} users", a.list_users), secs, c.min(4), &server, move |i| {
+                let (api, pool) = (api2.clone(), pool2.clone());
+                async move {
+                    let body = json!({"UserPoolId": pool, "Limit": 60, "Filter": format!("email ^= \"bulk{:03}\"", i % 1000)});
+                    matches!(api.call("ListUsers", &body, true).await, Ok((200, _)))
+                }
+            })
+            .await,
+        );
+    }
+
+    println!("\n## Cognate load test ({backend}, server on core 0, load on core 1, {secs} s per path)\n");
+    println!("bare argon2id verifications/s on one core (m=19 MiB, t=2, p=1): {ceiling:.1}");
+    println!("idle server RSS: {idle_rss:.1} MB\n");
+    println!("| path | requests | errors | req/s | p50 ms | p99 ms | server CPU ms/req | server RSS MB |");
+    println!("|---|---|---|---|---|---|---|---|");
+    for r in &results {
+        println!(
+            "| {} | {} | {} | {:.1} | {:.2} | {:.2} | {:.3} | {:.1} |",
+            r.name, r.requests, r.errors, r.rps, r.p50_ms, r.p99_ms, r.cpu_ms_per_req, r.rss_mb
+        );
+    }
+    if let Some(r) = results.first() {
+        println!("\nInitiateAuth at {:.0}% of the argon2 ceiling", r.rps / ceiling * 100.0);
+    }
+    drop(child);
+    Ok(())
+}
+
+/// Inserts `n` users straight into the database (a fixed password hash; the point is the
+/// search index), in one transaction per 10,000.
+async fn seed_users(a: &Args, data_dir: &std::path::Path, pool: &str, n: usize) -> Result<()> {
+    sqlx::any::install_default_drivers();
+    let url = a.database_url.clone().unwrap_or_else(|| format!("sqlite://{}", data_dir.join("cognate.db").display()));
+    let db = sqlx::AnyPool::connect(&url).await?;
+    let started = Instant::now();
+    let mut done = 0;
+    while done < n {
+        let mut tx = db.begin().await?;
+        for i in done..(done + 10_000).min(n) {
+            let key = format!("bulk{i:07}");
+            let email = format!("bulk{:03}-{i:07}@example.com", i % 1000);
+            let sub = uuid::Uuid::new_v4().to_string();
+            let attrs = json!({"sub": sub, "email": email}).to_string();
+            sqlx::query("insert into users (pool_id, username_key, username, sub, status, enabled, attributes, password_hash, password_history, temporary_password_expires_at, tokens_valid_after, created_at, updated_at) values ($1, $2, $2, $3, 'CONFIRMED', 1, $4, null, '[]', null, 0, 0, 0)")
+                .bind(pool).bind(&key).bind(&sub).bind(&attrs).execute(&mut *tx).await?;
+            for (name, value) in [("username", key.as_str()), ("email", email.as_str()), ("sub", sub.as_str()), ("cognito:user_status", "CONFIRMED"), ("status", "Enabled")] {
+                sqlx::query("insert into user_index (pool_id, name, value, username_key, created_at, updated_at) values ($1, $2, $3, $4, 0, 0)")
+                    .bind(pool).bind(name).bind(value).bind(&key).execute(&mut *tx).await?;
+            }
+        }
+        tx.commit().await?;
+        done = (done + 10_000).min(n);
+    }
+    if url.starts_with("sqlite") {
+        sqlx::query("analyze").execute(&db).await?;
+    } else {
+        sqlx::query("analyze user_index").execute(&db).await?;
+    }
+    eprintln!("seeded {n} users in {:.1}s", started.elapsed().as_secs_f64());
+    Ok(())
+}
