@@ -6,7 +6,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
-cargo build --release -p cognate-server --bin cognate -p cognate-bench
+cargo build --release -p cognate-server --bin cognate
+cargo build --release -p cognate-bench
 taskset -c 1 target/release/cognate-bench --server target/release/cognate "$@"
 if [[ -n "${COGNATE_TEST_POSTGRES_URL:-}" ]]; then
   db="cognate_bench_$$"

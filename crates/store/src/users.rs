@@ -25,6 +25,7 @@ pub(crate) struct UserRow {
     status: String,
     enabled: i64,
     attributes: String,
+    pending_attributes: String,
     password_hash: Option<String>,
     password_history: String,
     temporary_password_expires_at: Option<i64>,
@@ -34,7 +35,7 @@ pub(crate) struct UserRow {
 }
 
 pub(crate) const USER_COLUMNS: &str =
-    "pool_id, username_key, username, sub, status, enabled, attributes, password_hash, \
+    "pool_id, username_key, username, sub, status, enabled, attributes, pending_attributes, password_hash, \
     password_history, temporary_password_expires_at, tokens_valid_after, created_at, updated_at";
 
 impl TryFrom<UserRow> for User {
@@ -42,6 +43,8 @@ impl TryFrom<UserRow> for User {
     fn try_from(r: UserRow) -> Result<Self, StoreError> {
         let attributes: BTreeMap<String, String> =
             serde_json::from_str(&r.attributes).map_err(|e| StoreError::Corrupt(format!("users.attributes: {e}")))?;
+        let pending_attributes: BTreeMap<String, String> = serde_json::from_str(&r.pending_attributes)
+            .map_err(|e| StoreError::Corrupt(format!("users.pending_attributes: {e}")))?;
         let history: Vec<String> = serde_json::from_str(&r.password_history)
             .map_err(|e| StoreError::Corrupt(format!("users.password_history: {e}")))?;
         Ok(User {
@@ -54,6 +57,7 @@ impl TryFrom<UserRow> for User {
                 .ok_or_else(|| StoreError::Corrupt(format!("users.status: {}", r.status)))?,
             enabled: r.enabled != 0,
             attributes,
+            pending_attributes,
             password_hash: r.password_hash.map(PasswordHash::from_phc),
             password_history: history.into_iter().map(PasswordHash::from_phc).collect(),
             temporary_password_expires_at: r.temporary_password_expires_at.map(Timestamp),
@@ -144,7 +148,7 @@ impl UserStore for SqlStore {
         let u = w.user;
         let mut tx = self.pool.begin().await.map_err(map)?;
         let sql = format!(
-            "insert into users ({USER_COLUMNS}) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)"
+            "insert into users ({USER_COLUMNS}) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)"
         );
         sqlx::query(&sql)
             .bind(u.pool_id.as_str())
@@ -154,6 +158,7 @@ impl UserStore for SqlStore {
             .bind(u.status.as_str())
             .bind(i64::from(u.enabled))
             .bind(to_json(&u.attributes)?)
+            .bind(to_json(&u.pending_attributes)?)
             .bind(u.password_hash.as_ref().map(|h| h.as_phc().to_owned()))
             .bind(history_json(u)?)
             .bind(u.temporary_password_expires_at.map(Timestamp::millis))
@@ -172,8 +177,8 @@ impl UserStore for SqlStore {
         let mut tx = self.pool.begin().await.map_err(map)?;
         let r = sqlx::query(
             "update users set username = $3, status = $4, enabled = $5, attributes = $6, password_hash = $7, \
-             password_history = $8, temporary_password_expires_at = $9, tokens_valid_after = $10, updated_at = $11 \
-             where pool_id = $1 and username_key = $2",
+             password_history = $8, temporary_password_expires_at = $9, tokens_valid_after = $10, updated_at = $11, \
+             pending_attributes = $12 where pool_id = $1 and username_key = $2",
         )
         .bind(u.pool_id.as_str())
         .bind(&u.username_key)
@@ -186,6 +191,7 @@ impl UserStore for SqlStore {
         .bind(u.temporary_password_expires_at.map(Timestamp::millis))
         .bind(u.tokens_valid_after.millis())
         .bind(u.updated_at.millis())
+        .bind(to_json(&u.pending_attributes)?)
         .execute(&mut *tx)
         .await
         .map_err(map)?;

@@ -118,7 +118,7 @@ async fn cross_site_posts_are_refused() {
 
 #[tokio::test]
 async fn first_visit_without_a_bootstrap_operator_offers_token_guarded_setup() {
-    let app = spawn_with(Options { bootstrap: false, reuse: None }).await;
+    let app = spawn_with(Options { bootstrap: false, ..Options::default() }).await;
     let token = app.setup_token.clone().expect("a setup token is printed");
     assert_eq!(location(&app.get("/admin").await), "/admin/setup");
     assert_eq!(location(&app.get("/admin/login").await), "/admin/setup");
@@ -139,7 +139,7 @@ async fn first_visit_without_a_bootstrap_operator_offers_token_guarded_setup() {
 
 #[tokio::test]
 async fn setup_refuses_a_short_password_and_a_mismatched_confirmation() {
-    let app = spawn_with(Options { bootstrap: false, reuse: None }).await;
+    let app = spawn_with(Options { bootstrap: false, ..Options::default() }).await;
     let token = app.setup_token.clone().unwrap();
     app.post_form(
         "/admin/setup",

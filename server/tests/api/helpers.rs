@@ -23,17 +23,21 @@ pub struct TestApp {
     pub clock: Arc<FixedClock>,
     /// Mail the server sent.
     pub smtp: Arc<crate::smtp_sink::SmtpSink>,
+    /// The port the server sends mail to.
+    pub smtp_port: u16,
     _dir: Arc<tempfile::TempDir>,
 }
 
 pub struct Options {
     pub bootstrap: bool,
+    /// Point the server at an SMTP port where nothing listens yet (`TestApp::smtp_port`).
+    pub smtp_down: bool,
     pub reuse: Option<(Arc<tempfile::TempDir>, Option<String>)>,
 }
 
 impl Default for Options {
     fn default() -> Self {
-        Options { bootstrap: true, reuse: None }
+        Options { bootstrap: true, smtp_down: false, reuse: None }
     }
 }
 
@@ -59,8 +63,13 @@ pub async fn spawn_with(opts: Options) -> TestApp {
     settings.public_url = url::Url::parse("http://127.0.0.1:0").unwrap();
     settings.master_key = None; // exercise the generated key file
     let smtp = crate::smtp_sink::SmtpSink::start().await;
+    let smtp_port = if opts.smtp_down {
+        std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+    } else {
+        smtp.port
+    };
     settings.smtp_url =
-        Some(cognate_server::config::SmtpUrl(url::Url::parse(&format!("smtp://127.0.0.1:{}", smtp.port)).unwrap()));
+        Some(cognate_server::config::SmtpUrl(url::Url::parse(&format!("smtp://127.0.0.1:{smtp_port}")).unwrap()));
     settings.email_from = Some("no-reply@cognate.test".into());
     settings.bootstrap_admin_key = Some((ACCESS_KEY_ID.into(), domain::secret::SecretString::new(SECRET_ACCESS_KEY)));
     if opts.bootstrap {
@@ -79,6 +88,7 @@ pub async fn spawn_with(opts: Options) -> TestApp {
         database_url,
         clock,
         smtp,
+        smtp_port,
         _dir: dir,
     }
 }
@@ -130,7 +140,7 @@ impl TestApp {
     }
 
     pub fn reuse(&self) -> Options {
-        Options { bootstrap: true, reuse: Some((self._dir.clone(), self.database_url.clone())) }
+        Options { bootstrap: true, smtp_down: false, reuse: Some((self._dir.clone(), self.database_url.clone())) }
     }
 
     pub async fn get(&self, path: &str) -> reqwest::Response {

@@ -5,6 +5,7 @@ mod cognito_groups;
 mod cognito_lifecycle;
 mod cognito_pools;
 mod cognito_protocol;
+mod cognito_settings;
 mod cognito_users;
 mod console_auth;
 mod console_pools;

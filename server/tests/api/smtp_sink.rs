@@ -34,7 +34,12 @@ pub struct SmtpSink {
 
 impl SmtpSink {
     pub async fn start() -> Arc<SmtpSink> {
-        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        Self::start_on(0).await
+    }
+
+    /// A sink on a given port (0: any free port).
+    pub async fn start_on(port: u16) -> Arc<SmtpSink> {
+        let listener = TcpListener::bind(("127.0.0.1", port)).await.unwrap();
         let port = listener.local_addr().unwrap().port();
         let (tx, rx) = mpsc::unbounded_channel();
         tokio::spawn(async move {

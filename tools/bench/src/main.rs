@@ -30,7 +30,13 @@ struct Args {
 }
 
 fn args() -> Result<Args> {
-    let mut a = Args { server: "target/release/cognate".into(), database_url: None, seconds: 10, concurrency: 8, list_users: 0 };
+    let mut a = Args {
+        server: "target/release/cognate".into(),
+        database_url: None,
+        seconds: 10,
+        concurrency: 8,
+        list_users: 0,
+    };
     let mut it = std::env::args().skip(1);
     while let Some(k) = it.next() {
         let mut v = || it.next().context("missing value");
@@ -73,8 +79,13 @@ impl Api {
                 .build()?
                 .into();
             let target = format!("AWSCognitoIdentityProviderService.{action}");
-            let headers = [("host", host.as_str()), ("content-type", "application/x-amz-json-1.1"), ("x-amz-target", target.as_str())];
-            let signable = SignableRequest::new("POST", "/", headers.into_iter(), SignableBody::Bytes(payload.as_bytes()))?;
+            let headers = [
+                ("host", host.as_str()),
+                ("content-type", "application/x-amz-json-1.1"),
+                ("x-amz-target", target.as_str()),
+            ];
+            let signable =
+                SignableRequest::new("POST", "/", headers.into_iter(), SignableBody::Bytes(payload.as_bytes()))?;
             let (instructions, _) = sign(signable, &params)?.into_parts();
             for (name, value) in instructions.headers() {
                 req = req.header(name, value);
@@ -104,7 +115,8 @@ impl Proc {
         let stat = std::fs::read_to_string(format!("/proc/{}/stat", self.pid)).unwrap_or_default();
         let after = stat.rsplit_once(')').map(|(_, r)| r).unwrap_or("");
         let f: Vec<&str> = after.split_whitespace().collect();
-        f.get(11).and_then(|x| x.parse::<u64>().ok()).unwrap_or(0) + f.get(12).and_then(|x| x.parse::<u64>().ok()).unwrap_or(0)
+        f.get(11).and_then(|x| x.parse::<u64>().ok()).unwrap_or(0)
+            + f.get(12).and_then(|x| x.parse::<u64>().ok()).unwrap_or(0)
     }
 
     fn rss_mb(&self) -> f64 {
@@ -168,7 +180,11 @@ where
     let elapsed = start.elapsed().as_secs_f64();
     let ticks = server.cpu_ticks().saturating_sub(ticks0);
     lat.sort();
-    let pct = |p: f64| lat.get(((lat.len() as f64 * p) as usize).min(lat.len().saturating_sub(1))).map(|d| d.as_secs_f64() * 1000.0).unwrap_or(0.0);
+    let pct = |p: f64| {
+        lat.get(((lat.len() as f64 * p) as usize).min(lat.len().saturating_sub(1)))
+            .map(|d| d.as_secs_f64() * 1000.0)
+            .unwrap_or(0.0)
+    };
     let n = lat.len();
     Outcome {
         name: name.to_owned(),
@@ -185,7 +201,8 @@ where
 fn argon2_ceiling(seconds: u64) -> f64 {
     use domain::password::{hash_blocking, verify_blocking};
     use domain::secret::Password;
-    let h = hash_blocking(&Password::new(PASSWORD)).unwrap_or_else(|_| domain::password::PasswordHash::from_phc(String::new()));
+    let h = hash_blocking(&Password::new(PASSWORD))
+        .unwrap_or_else(|_| domain::password::PasswordHash::from_phc(String::new()));
     let start = Instant::now();
     let mut n = 0u64;
     while start.elapsed() < Duration::from_secs(seconds) {
@@ -244,9 +261,18 @@ async fn main() -> Result<()> {
         .to_owned();
     let users = 32;
     for i in 0..users {
-        api.ok("AdminCreateUser", json!({"UserPoolId": pool, "Username": format!("user{i}"), "MessageAction": "SUPPRESS"}), true).await?;
-        api.ok("AdminSetUserPassword", json!({"UserPoolId": pool, "Username": format!("user{i}"), "Password": PASSWORD, "Permanent": true}), true)
-            .await?;
+        api.ok(
+            "AdminCreateUser",
+            json!({"UserPoolId": pool, "Username": format!("user{i}"), "MessageAction": "SUPPRESS"}),
+            true,
+        )
+        .await?;
+        api.ok(
+            "AdminSetUserPassword",
+            json!({"UserPoolId": pool, "Username": format!("user{i}"), "Password": PASSWORD, "Permanent": true}),
+            true,
+        )
+        .await?;
     }
     let signed_in = api
         .ok("InitiateAuth", json!({"AuthFlow": "USER_PASSWORD_AUTH", "ClientId": client, "AuthParameters": {"USERNAME": "user0", "PASSWORD": PASSWORD}}), false)
@@ -309,7 +335,8 @@ async fn main() -> Result<()> {
             load(&format!("ListUsers email ^= prefix, {} users", a.list_users), secs, c.min(4), &server, move |i| {
                 let (api, pool) = (api2.clone(), pool2.clone());
                 async move {
-                    let body = json!({"UserPoolId": pool, "Limit": 60, "Filter": format!("email ^= \"bulk{:03}\"", i % 1000)});
+                    let body =
+                        json!({"UserPoolId": pool, "Limit": 60, "Filter": format!("email ^= \"bulk{:03}\"", i % 1000)});
                     matches!(api.call("ListUsers", &body, true).await, Ok((200, _)))
                 }
             })
@@ -352,7 +379,13 @@ async fn seed_users(a: &Args, data_dir: &std::path::Path, pool: &str, n: usize) 
             let attrs = json!({"sub": sub, "email": email}).to_string();
             sqlx::query("insert into users (pool_id, username_key, username, sub, status, enabled, attributes, password_hash, password_history, temporary_password_expires_at, tokens_valid_after, created_at, updated_at) values ($1, $2, $2, $3, 'CONFIRMED', 1, $4, null, '[]', null, 0, 0, 0)")
                 .bind(pool).bind(&key).bind(&sub).bind(&attrs).execute(&mut *tx).await?;
-            for (name, value) in [("username", key.as_str()), ("email", email.as_str()), ("sub", sub.as_str()), ("cognito:user_status", "CONFIRMED"), ("status", "Enabled")] {
+            for (name, value) in [
+                ("username", key.as_str()),
+                ("email", email.as_str()),
+                ("sub", sub.as_str()),
+                ("cognito:user_status", "CONFIRMED"),
+                ("status", "Enabled"),
+            ] {
                 sqlx::query("insert into user_index (pool_id, name, value, username_key, created_at, updated_at) values ($1, $2, $3, $4, 0, 0)")
                     .bind(pool).bind(name).bind(value).bind(&key).execute(&mut *tx).await?;
             }

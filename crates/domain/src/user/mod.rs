@@ -73,6 +73,9 @@ pub struct User {
     pub enabled: bool,
     /// Attributes, `sub` included.
     pub attributes: BTreeMap<String, String>,
+    /// New values of attributes that only take effect once verified
+    /// (`UserAttributeUpdateSettings.AttributesRequireVerificationBeforeUpdate`).
+    pub pending_attributes: BTreeMap<String, String>,
     /// argon2id hash of the password.
     pub password_hash: Option<PasswordHash>,
     /// Earlier password hashes, newest first (for `PasswordHistorySize`).

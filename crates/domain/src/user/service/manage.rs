@@ -91,12 +91,14 @@ impl UserService {
         attribute: &str,
         code: &Code,
         subject_body: Option<(String, String)>,
+        use_pending: bool,
     ) -> Result<(OutboundMessage, CodeDelivery), UserError> {
         let t = &pool.config.templates;
         match attribute {
             "email" => {
-                let to = user
-                    .attr("email")
+                let pending = if use_pending { user.pending_attributes.get("email").map(String::as_str) } else { None };
+                let to = pending
+                    .or(user.attr("email"))
                     .ok_or_else(|| UserError::InvalidParameter("The user has no email address.".into()))?;
                 let (subject, body) = subject_body.unwrap_or_else(|| t.verification_email());
                 Ok((
@@ -110,8 +112,10 @@ impl UserService {
                 ))
             }
             "phone_number" => {
-                let to = user
-                    .attr("phone_number")
+                let pending =
+                    if use_pending { user.pending_attributes.get("phone_number").map(String::as_str) } else { None };
+                let to = pending
+                    .or(user.attr("phone_number"))
                     .ok_or_else(|| UserError::InvalidParameter("The user has no phone number.".into()))?;
                 let body = subject_body.map(|(_, b)| b).unwrap_or_else(|| t.verification_sms());
                 Ok((
@@ -160,7 +164,7 @@ impl UserService {
             "email" => Some(pool.config.templates.verification_email()),
             _ => None,
         };
-        let (msg, delivery) = self.attribute_code_message(pool, user, channel, &code, subject_body)?;
+        let (msg, delivery) = self.attribute_code_message(pool, user, channel, &code, subject_body, false)?;
         let mut w = self.write(pool, user);
         w.code = Some(CodeRecord::new(
             &self.master,
@@ -293,6 +297,19 @@ impl UserService {
         }
         let mut to_verify = Vec::new();
         for (k, v) in changed {
+            // With AttributesRequireVerificationBeforeUpdate, a verified email or phone keeps
+            // its old value (still usable to sign in) until the new one is verified.
+            let hold = !admin
+                && (k == "email" || k == "phone_number")
+                && pool.config.attributes_require_verification_before_update.contains(&k)
+                && user.verified(&k)
+                && user.attr(&k) != Some(v.as_str());
+            if hold {
+                user.pending_attributes.insert(k.clone(), v);
+                to_verify.push(k);
+                continue;
+            }
+            user.pending_attributes.remove(&k);
             let old = user.attributes.insert(k.clone(), v.clone());
             if (k == "email" || k == "phone_number") && old.as_deref() != Some(v.as_str()) {
                 let flag = format!("{k}_verified");
@@ -310,7 +327,7 @@ impl UserService {
         if !admin {
             if let Some(attr) = to_verify.first() {
                 let code = Code::generate();
-                let (msg, d) = self.attribute_code_message(pool, user, attr, &code, None)?;
+                let (msg, d) = self.attribute_code_message(pool, user, attr, &code, None, true)?;
                 let purpose = if attr == "email" { CodePurpose::VerifyEmail } else { CodePurpose::VerifyPhone };
                 w.code = Some(CodeRecord::new(
                     &self.master,
@@ -406,7 +423,7 @@ impl UserService {
         let (user, _) = self.from_access_token(access_token).await?;
         let pool = self.pool(user.pool_id.as_str()).await?;
         let code = Code::generate();
-        let (msg, d) = self.attribute_code_message(&pool, &user, attribute, &code, None)?;
+        let (msg, d) = self.attribute_code_message(&pool, &user, attribute, &code, None, true)?;
         let purpose = if attribute == "email" { CodePurpose::VerifyEmail } else { CodePurpose::VerifyPhone };
         let mut w = self.write(&pool, &user);
         w.code =
@@ -427,6 +444,9 @@ impl UserService {
             other => return Err(UserError::InvalidParameter(format!("{other} cannot be verified."))),
         };
         self.check_code(&pool, &user, purpose, code).await?;
+        if let Some(new_value) = user.pending_attributes.remove(attribute) {
+            user.attributes.insert(attribute.to_owned(), new_value);
+        }
         user.attributes.insert(format!("{attribute}_verified"), "true".into());
         user.updated_at = self.clock.now();
         let mut w = self.write(&pool, &user);
