@@ -63,12 +63,19 @@ pub struct Cli {
     pub flags: Flags,
 }
 
-#[derive(Subcommand, Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Subcommand, Debug, Clone, PartialEq, Eq)]
 pub enum Command {
     /// Run the server (the default).
     Serve,
     /// Print a new random master key (base64) for COGNATE_MASTER_KEY.
     GenerateMasterKey,
+    /// Rotate a user pool's token signing key. The old key stays in the JWKS for a day,
+    /// so tokens it signed verify until they expire. Uses the same configuration as serve.
+    RotateSigningKey {
+        /// The user pool id.
+        #[arg(long)]
+        pool_id: String,
+    },
 }
 
 /// Flags; each overrides the same key from the environment and the file.

@@ -17,6 +17,11 @@ async fn main() -> anyhow::Result<()> {
         }
     };
     telemetry::init(&settings.log, settings.log_format);
+    if let Some(Command::RotateSigningKey { pool_id }) = &cli.command {
+        let kid = cognate_server::startup::rotate_signing_key(&settings, pool_id).await?;
+        println!("new signing key {kid} for {pool_id}");
+        return Ok(());
+    }
     let app = Application::build(settings).await?;
     app.run_until_stopped(telemetry::shutdown_signal()).await
 }

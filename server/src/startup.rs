@@ -218,10 +218,10 @@ fn routes(
         .route("/", post(cognito::handle))
         .route("/{pool_id}/.well-known/jwks.json", get(cognito::jwks))
         .with_state(cognito);
-    let mut router = Router::new()
-        .merge(cognito_api)
-        .route("/health", get(health::health))
-        .route("/ready", get(health::ready))
+    // The console (pages, form posts, server functions) carries sessions, CSRF checks and
+    // the page guard; the Cognito API, the JWKS and health checks use no cookies and skip
+    // those layers.
+    let console_routes = Router::new()
         .route("/admin/login", post(console::auth::login))
         .route("/admin/logout", post(console::auth::logout))
         .route("/admin/setup", post(console::auth::setup))
@@ -236,7 +236,14 @@ fn routes(
         .layer(axum::middleware::from_fn_with_state(
             csrf::TrustedOrigin::from_public_url(&settings.public_url),
             csrf::require_same_origin,
-        ));
+        ))
+        .with_state(state.clone());
+    let mut router = Router::new()
+        .route("/health", get(health::health))
+        .route("/ready", get(health::ready))
+        .with_state(state)
+        .merge(cognito_api)
+        .merge(console_routes);
     for layer in security_headers::layers(settings.https()) {
         router = router.layer(layer);
     }
@@ -247,5 +254,18 @@ fn routes(
         }))
         .layer(PropagateRequestIdLayer::x_request_id())
         .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
-        .with_state(state)
+}
+
+/// `cognate rotate-signing-key`: opens the configured database and rotates one pool's key.
+pub async fn rotate_signing_key(settings: &Settings, pool_id: &str) -> anyhow::Result<String> {
+    let master = crate::master_key::load_or_create(settings.master_key.as_ref(), &settings.data_dir)?;
+    let sql = SqlStore::open(settings.database_url.secret()).await.context("opening the database")?;
+    let store: Arc<dyn Store> = Arc::new(sql.clone());
+    let clock: Arc<dyn Clock> = Arc::new(SystemClock);
+    let pools = PoolService::new(store.clone(), clock.clone(), settings.region.clone());
+    let pool = pools.find(pool_id).await?.ok_or_else(|| anyhow::anyhow!("user pool {pool_id} does not exist"))?;
+    let tokens = TokenService::new(store, clock, master, settings.public_url.as_str());
+    let kid = tokens.rotate(&pool.id).await?;
+    sql.close().await;
+    Ok(kid)
 }

@@ -109,6 +109,14 @@ pub trait UserStore: Send + Sync {
     async fn find_user_by_alias(&self, pool: &UserPoolId, kind: &str, key: &str) -> Result<Option<User>, StoreError>;
     /// The user with this `sub`.
     async fn find_user_by_sub(&self, pool: &UserPoolId, sub: &str) -> Result<Option<User>, StoreError>;
+    /// The user with this `sub`, and whether the session `origin_jti` was revoked, in one
+    /// query (the hot path of every token-authorised action).
+    async fn find_session_user(
+        &self,
+        pool: &UserPoolId,
+        sub: &str,
+        origin_jti: &str,
+    ) -> Result<Option<(User, bool)>, StoreError>;
     /// A stored code.
     async fn find_code(
         &self,
@@ -189,6 +197,14 @@ pub trait TokenStore: Send + Sync {
     async fn signing_keys(&self, pool: &UserPoolId) -> Result<Vec<StoredKey>, StoreError>;
     /// Adds a signing key.
     async fn insert_signing_key(&self, pool: &UserPoolId, key: &StoredKey) -> Result<(), StoreError>;
+    /// Retires the pool's active keys: they stop signing at `now` and leave the JWKS at
+    /// `expires_at`.
+    async fn retire_signing_keys(
+        &self,
+        pool: &UserPoolId,
+        now: Timestamp,
+        expires_at: Timestamp,
+    ) -> Result<u64, StoreError>;
     /// Stores a refresh token (by hash).
     async fn insert_refresh_token(&self, r: &RefreshRecord) -> Result<(), StoreError>;
     /// A refresh token by the hash of its value.
@@ -198,8 +214,6 @@ pub trait TokenStore: Send + Sync {
     /// Revokes every refresh token of a user.
     async fn revoke_user_refresh_tokens(&self, pool: &UserPoolId, sub: &str, now: Timestamp)
         -> Result<u64, StoreError>;
-    /// Whether the refresh token that started this session (`origin_jti`) was revoked.
-    async fn origin_revoked(&self, origin_jti: &str) -> Result<bool, StoreError>;
 }
 
 /// The outbox of messages to users.

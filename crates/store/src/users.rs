@@ -263,6 +263,26 @@ impl UserStore for SqlStore {
             .transpose()
     }
 
+    async fn find_session_user(
+        &self,
+        pool: &UserPoolId,
+        sub: &str,
+        origin_jti: &str,
+    ) -> Result<Option<(User, bool)>, StoreError> {
+        let sql = format!(
+            "select {USER_COLUMNS}, (select count(*) from refresh_tokens r where r.origin_jti = $3 and r.revoked_at is not null) as revoked \
+             from users where pool_id = $1 and sub = $2"
+        );
+        let row: Option<SessionUserRow> = sqlx::query_as(&sql)
+            .bind(pool.as_str())
+            .bind(sub)
+            .bind(origin_jti)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(map)?;
+        row.map(|r| Ok((User::try_from(r.user)?, r.revoked > 0))).transpose()
+    }
+
     async fn find_code(
         &self,
         pool: &UserPoolId,
@@ -311,6 +331,13 @@ impl UserStore for SqlStore {
             .await
             .map_err(map)
     }
+}
+
+#[derive(sqlx::FromRow)]
+struct SessionUserRow {
+    #[sqlx(flatten)]
+    user: UserRow,
+    revoked: i64,
 }
 
 #[derive(sqlx::FromRow)]
@@ -371,6 +398,24 @@ impl TokenStore for SqlStore {
         .await
         .map_err(map)?;
         Ok(())
+    }
+
+    async fn retire_signing_keys(
+        &self,
+        pool: &UserPoolId,
+        now: Timestamp,
+        expires_at: Timestamp,
+    ) -> Result<u64, StoreError> {
+        let r = sqlx::query(
+            "update signing_keys set retired_at = $2, expires_at = $3, updated_at = $2 where pool_id = $1 and retired_at is null",
+        )
+        .bind(pool.as_str())
+        .bind(now.millis())
+        .bind(expires_at.millis())
+        .execute(&self.pool)
+        .await
+        .map_err(map)?;
+        Ok(r.rows_affected())
     }
 
     async fn insert_refresh_token(&self, r: &RefreshRecord) -> Result<(), StoreError> {
@@ -444,16 +489,6 @@ impl TokenStore for SqlStore {
             .await
             .map_err(map)?;
         Ok(r.rows_affected())
-    }
-
-    async fn origin_revoked(&self, origin_jti: &str) -> Result<bool, StoreError> {
-        let n: i64 =
-            sqlx::query_scalar("select count(*) from refresh_tokens where origin_jti = $1 and revoked_at is not null")
-                .bind(origin_jti)
-                .fetch_one(&self.pool)
-                .await
-                .map_err(map)?;
-        Ok(n > 0)
     }
 }
 

@@ -517,3 +517,40 @@ async fn pools_that_sign_in_with_email_use_it_as_the_user_name() {
     assert_eq!(claims["cognito:username"], out.user_sub(), "the user name is the sub");
     assert_eq!(claims["email"], "Kim@Example.com");
 }
+
+#[tokio::test]
+async fn a_rotated_key_signs_new_tokens_while_the_old_one_still_verifies() {
+    let app = spawn_app().await;
+    let c = app.cognito();
+    let pool = pool_with_client(&c, true).await;
+    signed_up_and_confirmed(&app, &pool, "rot", "rot@example.com").await;
+    let sign_in = || async {
+        c.initiate_auth()
+            .client_id(&pool.client_id)
+            .auth_flow(AuthFlowType::UserPasswordAuth)
+            .auth_parameters("USERNAME", "rot")
+            .auth_parameters("PASSWORD", PASSWORD)
+            .send()
+            .await
+            .unwrap()
+            .authentication_result
+            .unwrap()
+            .id_token
+            .unwrap()
+    };
+    let before = sign_in().await;
+    let mut settings = cognate_server::Settings::for_tests(app.data_dir.clone(), app.database_url.clone());
+    settings.master_key = None;
+    let kid = cognate_server::startup::rotate_signing_key(&settings, &pool.id).await.unwrap();
+    // Servers re-read keys at most a minute after a rotation elsewhere.
+    app.clock.advance(std::time::Duration::from_secs(61));
+    let after = sign_in().await;
+    assert_eq!(jsonwebtoken::decode_header(&after).unwrap().kid.as_deref(), Some(kid.as_str()));
+    assert_ne!(jsonwebtoken::decode_header(&before).unwrap().kid, jsonwebtoken::decode_header(&after).unwrap().kid);
+    let jwks: serde_json::Value =
+        reqwest::get(app.url(&format!("/{}/.well-known/jwks.json", pool.id))).await.unwrap().json().await.unwrap();
+    assert_eq!(jwks["keys"].as_array().unwrap().len(), 2);
+    // Verification with the JWKS only works while the old key is listed: before a day passes.
+    let claims = verify(&app, &pool.id, &before, Some(&pool.client_id)).await;
+    assert_eq!(claims["cognito:username"], "rot");
+}

@@ -819,7 +819,14 @@ impl UserService {
     /// The user an access token belongs to (GetUser and other token-authorised actions).
     pub async fn from_access_token(&self, token: &str) -> Result<(User, AccessClaims), UserError> {
         let claims = self.tokens.verify_access(token).await?;
-        let user = self.store.find_user_by_sub(&claims.pool_id, &claims.sub).await?.ok_or(UserError::UserNotFound)?;
+        let (user, revoked) = self
+            .store
+            .find_session_user(&claims.pool_id, &claims.sub, &claims.origin_jti)
+            .await?
+            .ok_or(UserError::UserNotFound)?;
+        if revoked {
+            return Err(UserError::NotAuthorized("Access Token has been revoked".into()));
+        }
         if !user.enabled {
             return Err(UserError::NotAuthorized("User is disabled.".into()));
         }
