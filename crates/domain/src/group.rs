@@ -169,12 +169,8 @@ impl GroupService {
     ) -> Result<Page<Group>, GroupError> {
         let pool = self.pool(pool_id).await?;
         let limit = limit.clamp(1, 60);
-        let mut groups = self.store.list_groups(&pool.id, after, limit + 1).await?;
-        let next = (groups.len() > limit).then(|| {
-            groups.truncate(limit);
-            groups.last().map(|g| g.name.clone()).unwrap_or_default()
-        });
-        Ok((groups, next))
+        let groups = self.store.list_groups(&pool.id, after, limit + 1).await?;
+        Ok(crate::page_of(groups, limit, |g| g.name.clone()))
     }
 
     /// AdminAddUserToGroup (idempotent).
@@ -221,11 +217,7 @@ impl GroupService {
             .filter(|g| after.is_none_or(|a| g.name.as_str() > a))
             .collect();
         groups.sort_by(|a, b| a.name.cmp(&b.name));
-        let next = (groups.len() > limit).then(|| {
-            groups.truncate(limit);
-            groups.last().map(|g| g.name.clone()).unwrap_or_default()
-        });
-        Ok((groups, next))
+        Ok(crate::page_of(groups, limit, |g| g.name.clone()))
     }
 
     /// ListUsersInGroup.
@@ -240,11 +232,7 @@ impl GroupService {
         let pool = self.pool(pool_id).await?;
         self.store.find_group(&pool.id, name).await?.ok_or(GroupError::NotFound)?;
         let limit = limit.clamp(1, 60);
-        let mut users = self.store.group_members(&pool.id, name, after, limit + 1).await?;
-        let next = (users.len() > limit).then(|| {
-            users.truncate(limit);
-            users.last().map(|u| u.username_key.clone()).unwrap_or_default()
-        });
-        Ok((users, next))
+        let users = self.store.group_members(&pool.id, name, after, limit + 1).await?;
+        Ok(crate::page_of(users, limit, |u| u.username_key.clone()))
     }
 }

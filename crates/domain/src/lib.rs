@@ -23,5 +23,17 @@ pub mod token;
 pub mod user;
 
 pub use access::AdminCtx;
+
+/// Cuts a page fetched with one extra item down to `limit`, returning the key of its last
+/// item when more follow (the caller fetched `limit + 1` to find out).
+pub fn page_of<T>(mut items: Vec<T>, limit: usize, key: impl Fn(&T) -> String) -> (Vec<T>, Option<String>) {
+    if items.len() > limit {
+        items.truncate(limit);
+        let next = items.last().map(key);
+        (items, next)
+    } else {
+        (items, None)
+    }
+}
 pub use clock::{Clock, FixedClock, SystemClock, Timestamp};
 pub use ports::{Store, StoreError};

@@ -82,8 +82,23 @@ async fn verified_email_aliases_sign_in_and_are_unique() {
         .await
         .unwrap();
     let code = app.smtp.next_to("lena@example.com").await.code();
-    let err = c.confirm_sign_up().client_id(&client).username("mia").confirmation_code(code).send().await.unwrap_err();
+    let err = c.confirm_sign_up().client_id(&client).username("mia").confirmation_code(&code).send().await.unwrap_err();
     assert_eq!(err.code(), Some("AliasExistsException"));
+    // ForceAliasCreation moves the alias to the newer account.
+    c.confirm_sign_up()
+        .client_id(&client)
+        .username("mia")
+        .confirmation_code(&code)
+        .force_alias_creation(true)
+        .send()
+        .await
+        .unwrap();
+    sign_in(&c, &client, "mia", PASSWORD).await.unwrap();
+    let token = sign_in(&c, &client, "lena@example.com", PASSWORD).await.unwrap();
+    let me = c.get_user().access_token(&token).send().await.unwrap();
+    assert_eq!(me.username(), "mia", "the email now signs in as mia");
+    let lena = c.admin_get_user().user_pool_id(&pool).username("lena").send().await.unwrap();
+    assert!(lena.user_attributes().iter().any(|a| a.name() == "email_verified" && a.value() == Some("false")));
 }
 
 #[tokio::test]

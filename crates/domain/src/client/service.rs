@@ -190,13 +190,8 @@ impl ClientService {
     ) -> Result<ClientPage, ClientError> {
         let pool = self.pool(pool_id).await?;
         let limit = limit.clamp(1, 60);
-        let mut clients = self.store.list_clients_after(&pool.id, after, limit + 1).await?;
-        let next = if clients.len() > limit {
-            clients.truncate(limit);
-            clients.last().map(|c| c.id.as_str().to_owned())
-        } else {
-            None
-        };
+        let clients = self.store.list_clients_after(&pool.id, after, limit + 1).await?;
+        let (clients, next) = crate::page_of(clients, limit, |c| c.id.as_str().to_owned());
         Ok(ClientPage { clients, next })
     }
 }

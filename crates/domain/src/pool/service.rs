@@ -144,13 +144,8 @@ impl PoolService {
     /// One page of at most `limit` pools after the opaque `after` token.
     pub async fn page(&self, _ctx: &AdminCtx, limit: usize, after: Option<&str>) -> Result<PoolPage, PoolError> {
         let limit = limit.clamp(1, 60);
-        let mut pools = self.store.list_pools_after(after, limit + 1).await?;
-        let next = if pools.len() > limit {
-            pools.truncate(limit);
-            pools.last().map(|p| p.id.as_str().to_owned())
-        } else {
-            None
-        };
+        let pools = self.store.list_pools_after(after, limit + 1).await?;
+        let (pools, next) = crate::page_of(pools, limit, |p| p.id.as_str().to_owned());
         Ok(PoolPage { pools, next })
     }
 }

@@ -192,6 +192,8 @@ pub struct AdminCreateUser {
     pub message_action: Option<MessageAction>,
     /// Where to send the invitation (default SMS, as Cognito).
     pub delivery: Vec<DeliveryMedium>,
+    /// Take over an alias (verified email/phone) another user holds.
+    pub force_alias_creation: bool,
 }
 
 /// The next step of a sign-in.
@@ -452,7 +454,8 @@ impl UserService {
         w.outbox.push(OutboxRecord::seal(&self.master, &message, self.clock.now()));
     }
 
-    /// Builds a verification-code message to the user's auto-verified channel.
+    /// Builds a verification-code message to the user's auto-verified channel (email
+    /// first, then phone), if the pool verifies one and the user has it.
     fn verification_message(
         &self,
         pool: &UserPool,
@@ -460,43 +463,10 @@ impl UserService {
         code: &Code,
     ) -> Option<(OutboundMessage, CodeDelivery)> {
         let c = &pool.config;
-        let t = &c.templates;
-        let prefer_email = c.auto_verified_attributes.iter().any(|a| a == "email");
-        let prefer_sms = c.auto_verified_attributes.iter().any(|a| a == "phone_number");
-        if prefer_email {
-            if let Some(email) = user.attr("email") {
-                let (subject, body) = t.verification_email();
-                let msg = OutboundMessage {
-                    channel: Channel::Email,
-                    to: email.to_owned(),
-                    subject: render(&subject, code.secret(), &user.username),
-                    body: render(&body, code.secret(), &user.username),
-                };
-                return Some((
-                    msg,
-                    CodeDelivery { destination: mask(email), medium: DeliveryMedium::Email, attribute: "email".into() },
-                ));
-            }
-        }
-        if prefer_sms {
-            if let Some(phone) = user.attr("phone_number") {
-                let msg = OutboundMessage {
-                    channel: Channel::Sms,
-                    to: phone.to_owned(),
-                    subject: String::new(),
-                    body: render(&t.verification_sms(), code.secret(), &user.username),
-                };
-                return Some((
-                    msg,
-                    CodeDelivery {
-                        destination: mask(phone),
-                        medium: DeliveryMedium::Sms,
-                        attribute: "phone_number".into(),
-                    },
-                ));
-            }
-        }
-        None
+        ["email", "phone_number"]
+            .into_iter()
+            .filter(|a| c.auto_verified_attributes.iter().any(|x| x == a) && user.attr(a).is_some())
+            .find_map(|a| self.attribute_code_message(pool, user, a, code, None, false).ok())
     }
 
     fn map_insert_conflict(&self, pool: &UserPool, e: StoreError) -> UserError {
@@ -605,6 +575,7 @@ impl UserService {
         secret_hash: Option<&str>,
         username: &str,
         code: &str,
+        force_alias_creation: bool,
     ) -> Result<(), UserError> {
         let (client, pool) = self.client_and_pool(client_id).await?;
         self.check_secret(&client, username, secret_hash)?;
@@ -622,10 +593,16 @@ impl UserService {
             )));
         }
         self.check_code(&pool, &user, CodePurpose::SignUp, code).await?;
-        self.confirm(&pool, &mut user, true).await
+        self.confirm(&pool, &mut user, true, force_alias_creation).await
     }
 
-    async fn confirm(&self, pool: &UserPool, user: &mut User, verify_channel: bool) -> Result<(), UserError> {
+    async fn confirm(
+        &self,
+        pool: &UserPool,
+        user: &mut User,
+        verify_channel: bool,
+        force_alias: bool,
+    ) -> Result<(), UserError> {
         user.status = UserStatus::Confirmed;
         if verify_channel {
             let c = &pool.config;
@@ -643,11 +620,31 @@ impl UserService {
         match self.store.update_user(&w).await {
             Ok(true) => Ok(()),
             Ok(false) => Err(UserError::UserNotFound),
+            Err(e) if is_conflict_on(&e, "user_aliases") && force_alias => {
+                self.release_aliases(pool, user).await?;
+                self.store.update_user(&w).await?;
+                Ok(())
+            }
             Err(e) if is_conflict_on(&e, "user_aliases") => {
                 Err(UserError::AliasExists("An account with the email already exists.".into()))
             }
             Err(e) => Err(e.into()),
         }
+    }
+
+    /// ForceAliasCreation: other users holding one of `user`'s aliases lose it (their
+    /// attribute becomes unverified), as Cognito moves an alias to the newer account.
+    async fn release_aliases(&self, pool: &UserPool, user: &User) -> Result<(), UserError> {
+        for (kind, key) in user.aliases(&pool.config) {
+            let Some(mut holder) = self.store.find_user_by_alias(&pool.id, kind.name(), &key).await? else { continue };
+            if holder.username_key == user.username_key {
+                continue;
+            }
+            holder.attributes.insert(format!("{}_verified", kind.name()), "false".into());
+            holder.updated_at = self.clock.now();
+            self.store.update_user(&self.write(pool, &holder)).await?;
+        }
+        Ok(())
     }
 
     /// ResendConfirmationCode.
@@ -702,7 +699,7 @@ impl UserService {
                 user.status.as_str()
             )));
         }
-        self.confirm(&pool, &mut user, false).await
+        self.confirm(&pool, &mut user, false, false).await
     }
 
     /// AdminCreateUser.
@@ -793,8 +790,13 @@ impl UserService {
                 }
             }
         }
-        let res =
+        let mut res =
             if existing { self.store.update_user(&w).await.map(|_| ()) } else { self.store.insert_user(&w).await };
+        if req.force_alias_creation && matches!(&res, Err(e) if is_conflict_on(e, "user_aliases")) {
+            self.release_aliases(&pool, &user).await?;
+            res =
+                if existing { self.store.update_user(&w).await.map(|_| ()) } else { self.store.insert_user(&w).await };
+        }
         res.map_err(|e| self.map_insert_conflict(&pool, e))?;
         self.notify.notify_one();
         Ok(user)

@@ -1,6 +1,7 @@
 //! CreateUserPoolClient, DescribeUserPoolClient, UpdateUserPoolClient,
 //! DeleteUserPoolClient, ListUserPoolClients.
 
+use crate::cognito::actions::writer;
 use crate::cognito::error::CognitoError;
 use crate::cognito::wire::{date, token, untoken};
 use crate::cognito::CognitoState;
@@ -236,10 +237,6 @@ fn client_to_wire(st: &CognitoState, c: &AppClient, with_secret: bool) -> Result
     o.insert("EnableTokenRevocation".into(), Value::from(cfg.enable_token_revocation));
     o.insert("AuthSessionValidity".into(), Value::from(cfg.auth_session_validity_minutes));
     Ok(Value::Object(o))
-}
-
-fn writer(ctx: &AdminCtx) -> Result<domain::access::WriteCtx, CognitoError> {
-    ctx.for_write().map_err(|e| CognitoError::not_authorized(e.to_string()))
 }
 
 pub async fn create_user_pool_client(

@@ -3,6 +3,7 @@
 //! ListUsersInGroup, ListUsers.
 
 use crate::cognito::actions::users::user_type_filtered;
+use crate::cognito::actions::writer;
 use crate::cognito::error::CognitoError;
 use crate::cognito::wire::{date, token, untoken};
 use crate::cognito::CognitoState;
@@ -40,10 +41,6 @@ fn group_out(g: &Group) -> Value {
         o["RoleArn"] = Value::from(r.clone());
     }
     o
-}
-
-fn writer(ctx: &AdminCtx) -> Result<domain::access::WriteCtx, CognitoError> {
-    ctx.for_write().map_err(|e| CognitoError::not_authorized(e.to_string()))
 }
 
 #[derive(Deserialize)]

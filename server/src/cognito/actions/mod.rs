@@ -11,6 +11,11 @@ use super::wire::{out, parse};
 use super::{Caller, CognitoState};
 use serde_json::Value;
 
+/// The write capability, or Cognito's refusal for a read-only principal.
+pub fn writer(ctx: &domain::AdminCtx) -> Result<domain::access::WriteCtx, CognitoError> {
+    ctx.for_write().map_err(|e| CognitoError::not_authorized(e.to_string()))
+}
+
 /// Runs `action` with a validated body.
 pub async fn run(st: &CognitoState, action: &str, caller: &Caller, body: Value) -> Result<Value, CognitoError> {
     match action {

@@ -1,6 +1,7 @@
 //! CreateUserPool, DescribeUserPool, UpdateUserPool, DeleteUserPool, ListUserPools,
 //! AddCustomAttributes: wire <-> `PoolConfig`, one service call each.
 
+use crate::cognito::actions::writer;
 use crate::cognito::error::CognitoError;
 use crate::cognito::wire::{date, token, untoken};
 use crate::cognito::CognitoState;
@@ -451,7 +452,7 @@ pub async fn create_user_pool(
     ctx: &AdminCtx,
     req: CreateUserPoolRequest,
 ) -> Result<UserPoolResponse, CognitoError> {
-    let w = ctx.for_write().map_err(|e| CognitoError::not_authorized(e.to_string()))?;
+    let w = writer(ctx)?;
     let mut config = PoolConfig {
         username_attributes: sign_in_attributes(req.username_attributes)?,
         alias_attributes: sign_in_attributes(req.alias_attributes)?,
@@ -485,7 +486,7 @@ pub async fn update_user_pool(
     ctx: &AdminCtx,
     req: UpdateUserPoolRequest,
 ) -> Result<Empty, CognitoError> {
-    let w = ctx.for_write().map_err(|e| CognitoError::not_authorized(e.to_string()))?;
+    let w = writer(ctx)?;
     let current = st.pools.get(ctx, &req.user_pool_id).await?;
     // UpdateUserPool resets every setting it omits to its default, as Cognito documents.
     let keep = PoolConfig { schema: current.config.schema.clone(), ..PoolConfig::default() };
@@ -495,7 +496,7 @@ pub async fn update_user_pool(
 }
 
 pub async fn delete_user_pool(st: &CognitoState, ctx: &AdminCtx, req: PoolIdRequest) -> Result<Empty, CognitoError> {
-    let w = ctx.for_write().map_err(|e| CognitoError::not_authorized(e.to_string()))?;
+    let w = writer(ctx)?;
     st.pools.delete(&w, &req.user_pool_id).await?;
     Ok(Empty {})
 }
@@ -531,7 +532,7 @@ pub async fn add_custom_attributes(
     ctx: &AdminCtx,
     req: AddCustomAttributesRequest,
 ) -> Result<Empty, CognitoError> {
-    let w = ctx.for_write().map_err(|e| CognitoError::not_authorized(e.to_string()))?;
+    let w = writer(ctx)?;
     let requests = schema_requests(&req.custom_attributes)?;
     let mut config = st.pools.get(ctx, &req.user_pool_id).await?.config;
     config.apply_schema(&requests, false).map_err(|e| CognitoError::invalid_parameter(e.0))?;

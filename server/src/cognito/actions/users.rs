@@ -1,6 +1,7 @@
 //! SignUp, ConfirmSignUp, ResendConfirmationCode, GetUser, AdminCreateUser, AdminGetUser,
 //! AdminDeleteUser, AdminConfirmSignUp.
 
+use crate::cognito::actions::writer;
 use crate::cognito::error::CognitoError;
 use crate::cognito::wire::date;
 use crate::cognito::CognitoState;
@@ -102,10 +103,14 @@ pub struct ConfirmSignUpRequest {
     secret_hash: Option<String>,
     username: String,
     confirmation_code: String,
+    force_alias_creation: Option<bool>,
 }
 
 pub async fn confirm_sign_up(st: &CognitoState, req: ConfirmSignUpRequest) -> Result<Value, CognitoError> {
-    st.users.confirm_sign_up(&req.client_id, req.secret_hash.as_deref(), &req.username, &req.confirmation_code).await?;
+    let force = req.force_alias_creation.unwrap_or(false);
+    st.users
+        .confirm_sign_up(&req.client_id, req.secret_hash.as_deref(), &req.username, &req.confirmation_code, force)
+        .await?;
     Ok(json!({}))
 }
 
@@ -145,6 +150,7 @@ pub struct AdminCreateUserRequest {
     temporary_password: Option<String>,
     message_action: Option<String>,
     desired_delivery_mediums: Option<Vec<String>>,
+    force_alias_creation: Option<bool>,
 }
 
 fn user_type(user: &User) -> Value {
@@ -204,6 +210,7 @@ pub async fn admin_create_user(
                 temporary_password: req.temporary_password.filter(|p| !p.is_empty()).map(Password::new),
                 message_action,
                 delivery,
+                force_alias_creation: req.force_alias_creation.unwrap_or(false),
             },
         )
         .await?;
@@ -246,10 +253,6 @@ pub async fn admin_confirm_sign_up(
 ) -> Result<Value, CognitoError> {
     st.users.admin_confirm_sign_up(&writer(ctx)?, &req.user_pool_id, &req.username).await?;
     Ok(json!({}))
-}
-
-fn writer(ctx: &AdminCtx) -> Result<domain::access::WriteCtx, CognitoError> {
-    ctx.for_write().map_err(|e| CognitoError::not_authorized(e.to_string()))
 }
 
 #[derive(Deserialize)]

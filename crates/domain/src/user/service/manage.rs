@@ -84,7 +84,7 @@ impl UserService {
     }
 
     /// A code message for verifying `attribute` (email or phone_number) of `user`.
-    fn attribute_code_message(
+    pub(super) fn attribute_code_message(
         &self,
         pool: &UserPool,
         user: &User,
