@@ -34,7 +34,7 @@ pub const KEYS: &[Key] = &[
     Key { name: "log", default: Some("info"), help: "tracing filter, e.g. info,cognate_server=debug", flag: true },
     Key { name: "log_format", default: Some("text"), help: "text or json", flag: true },
     Key { name: "region", default: Some("us-east-1"), help: "region used in Cognito-style ids", flag: true },
-    Key { name: "smtp_url", default: None, help: "smtp://host:port or smtps://user:pass@host for outgoing mail (unset: development mailbox)", flag: true },
+    Key { name: "smtp_url", default: None, help: "smtps://user:pass@host[:port] (implicit TLS) or smtp://host:port (plain, local relay); unset: development mailbox", flag: true },
     Key { name: "email_from", default: None, help: "From address of outgoing mail", flag: true },
     Key { name: "master_key", default: None, help: "32 bytes, base64: encrypts secrets at rest (unset: <data_dir>/master.key, generated on first start)", flag: false },
     Key { name: "site_dir", default: Some("target/site"), help: "directory with the built console assets (pkg/cognate.js, .wasm, .css)", flag: true },

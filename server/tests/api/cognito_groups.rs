@@ -118,6 +118,8 @@ async fn list_users_filters_by_equality_and_prefix_and_pages() {
     }
     let all = c.list_users().user_pool_id(&pool.id).send().await.unwrap();
     assert_eq!(all.users().len(), 4);
+    let described = c.describe_user_pool().user_pool_id(&pool.id).send().await.unwrap();
+    assert_eq!(described.user_pool().unwrap().estimated_number_of_users(), 4);
     let eq = c.list_users().user_pool_id(&pool.id).filter("email = \"beta@example.com\"").send().await.unwrap();
     assert_eq!(eq.users().len(), 1);
     assert_eq!(eq.users()[0].username(), Some("u3"));

@@ -58,6 +58,7 @@ async fn a_pool_is_created_described_updated_listed_and_deleted() {
     let names: Vec<&str> = p.schema_attributes().iter().filter_map(|a| a.name()).collect();
     assert!(names.contains(&"email") && names.contains(&"sub") && names.contains(&"custom:tier"), "{names:?}");
     assert!(p.creation_date().is_some());
+    assert_eq!(p.estimated_number_of_users(), 0);
 
     c.update_user_pool()
         .user_pool_id(&id)

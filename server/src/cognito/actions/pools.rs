@@ -347,7 +347,7 @@ fn put(o: &mut Map<String, Value>, k: &str, v: Option<&String>) {
 }
 
 /// The `UserPoolType` of `pool`.
-pub fn pool_to_wire(st: &CognitoState, pool: &UserPool) -> Value {
+pub fn pool_to_wire(st: &CognitoState, pool: &UserPool, users: i64) -> Value {
     let c = &pool.config;
     let p = &c.password_policy;
     let mut policies = json!({ "PasswordPolicy": {
@@ -443,7 +443,7 @@ pub fn pool_to_wire(st: &CognitoState, pool: &UserPool) -> Value {
     };
     o.insert("MfaConfiguration".into(), Value::from(mfa));
     o.insert("DeletionProtection".into(), Value::from(if c.deletion_protection { "ACTIVE" } else { "INACTIVE" }));
-    o.insert("EstimatedNumberOfUsers".into(), Value::from(0));
+    o.insert("EstimatedNumberOfUsers".into(), Value::from(users));
     Value::Object(o)
 }
 
@@ -469,7 +469,7 @@ pub async fn create_user_pool(
         tracing::error!(error = %e, "signing key generation failed");
         CognitoError::internal("An internal error occurred.")
     })?;
-    Ok(UserPoolResponse { user_pool: pool_to_wire(st, &pool) })
+    Ok(UserPoolResponse { user_pool: pool_to_wire(st, &pool, 0) })
 }
 
 pub async fn describe_user_pool(
@@ -478,7 +478,8 @@ pub async fn describe_user_pool(
     req: PoolIdRequest,
 ) -> Result<UserPoolResponse, CognitoError> {
     let pool = st.pools.get(ctx, &req.user_pool_id).await?;
-    Ok(UserPoolResponse { user_pool: pool_to_wire(st, &pool) })
+    let users = st.users.count(&pool).await?;
+    Ok(UserPoolResponse { user_pool: pool_to_wire(st, &pool, users) })
 }
 
 pub async fn update_user_pool(
