@@ -5,24 +5,13 @@ use crate::cognito_users::{pool_with_client, signed_up_and_confirmed, PASSWORD};
 use crate::helpers::*;
 use aws_sdk_cognitoidentityprovider::error::ProvideErrorMetadata;
 use aws_sdk_cognitoidentityprovider::types::{
-    AdminCreateUserConfigType, AliasAttributeType, AttributeType, AuthFlowType, ExplicitAuthFlowsType,
-    UserAttributeUpdateSettingsType, UsernameConfigurationType, VerifiedAttributeType,
+    AdminCreateUserConfigType, AliasAttributeType, AttributeType, AuthFlowType, UserAttributeUpdateSettingsType,
+    UsernameConfigurationType, VerifiedAttributeType,
 };
 use aws_sdk_cognitoidentityprovider::Client;
 
 async fn client_for(c: &Client, pool: &str) -> String {
-    c.create_user_pool_client()
-        .user_pool_id(pool)
-        .client_name("app")
-        .explicit_auth_flows(ExplicitAuthFlowsType::AllowUserPasswordAuth)
-        .explicit_auth_flows(ExplicitAuthFlowsType::AllowRefreshTokenAuth)
-        .send()
-        .await
-        .unwrap()
-        .user_pool_client
-        .unwrap()
-        .client_id
-        .unwrap()
+    crate::cognito_users::client_for(c, pool, true).await
 }
 
 async fn sign_in(c: &Client, client: &str, username: &str, password: &str) -> Result<String, String> {

@@ -17,22 +17,10 @@ pub struct Pool {
     pub client_id: String,
 }
 
-/// A pool that verifies email automatically, and a public client with password sign-in.
-pub async fn pool_with_client(c: &Client, prevent: bool) -> Pool {
-    let id = c
-        .create_user_pool()
-        .pool_name("Users")
-        .auto_verified_attributes(VerifiedAttributeType::Email)
-        .send()
-        .await
-        .unwrap()
-        .user_pool
-        .unwrap()
-        .id
-        .unwrap();
-    let client_id = c
-        .create_user_pool_client()
-        .user_pool_id(&id)
+/// A public client of `pool` with password (user and admin) and refresh sign-in.
+pub async fn client_for(c: &Client, pool: &str, prevent: bool) -> String {
+    c.create_user_pool_client()
+        .user_pool_id(pool)
         .client_name("app")
         .explicit_auth_flows(ExplicitAuthFlowsType::AllowUserPasswordAuth)
         .explicit_auth_flows(ExplicitAuthFlowsType::AllowAdminUserPasswordAuth)
@@ -48,7 +36,23 @@ pub async fn pool_with_client(c: &Client, prevent: bool) -> Pool {
         .user_pool_client
         .unwrap()
         .client_id
+        .unwrap()
+}
+
+/// A pool that verifies email automatically, and a public client with password sign-in.
+pub async fn pool_with_client(c: &Client, prevent: bool) -> Pool {
+    let id = c
+        .create_user_pool()
+        .pool_name("Users")
+        .auto_verified_attributes(VerifiedAttributeType::Email)
+        .send()
+        .await
+        .unwrap()
+        .user_pool
+        .unwrap()
+        .id
         .unwrap();
+    let client_id = client_for(c, &id, prevent).await;
     Pool { id, client_id }
 }
 
@@ -484,19 +488,7 @@ async fn pools_that_sign_in_with_email_use_it_as_the_user_name() {
         .unwrap()
         .id
         .unwrap();
-    let client = c
-        .create_user_pool_client()
-        .user_pool_id(&id)
-        .client_name("app")
-        .explicit_auth_flows(ExplicitAuthFlowsType::AllowUserPasswordAuth)
-        .explicit_auth_flows(ExplicitAuthFlowsType::AllowRefreshTokenAuth)
-        .send()
-        .await
-        .unwrap()
-        .user_pool_client
-        .unwrap()
-        .client_id
-        .unwrap();
+    let client = client_for(&c, &id, true).await;
     let err = c.sign_up().client_id(&client).username("notanemail").password(PASSWORD).send().await.unwrap_err();
     assert_eq!(err.code(), Some("InvalidParameterException"));
     let out = c.sign_up().client_id(&client).username("Kim@Example.com").password(PASSWORD).send().await.unwrap();
