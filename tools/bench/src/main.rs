@@ -5,7 +5,7 @@
 //! for each hot path, on SQLite or on PostgreSQL (`--database-url`).
 //!
 //!   cognate-bench --server target/release/cognate [--database-url postgres://...]
-//!                 [--seconds 10] [--concurrency 8] [--list-users 1000000]
+//!                 [--seconds 10] [--concurrency 8] [--list-users 1000000] [--server-cores 0]
 
 use anyhow::{bail, Context, Result};
 use aws_credential_types::Credentials;
@@ -27,10 +27,12 @@ struct Args {
     seconds: u64,
     concurrency: usize,
     list_users: usize,
+    server_cores: String,
 }
 
 fn args() -> Result<Args> {
     let mut a = Args {
+        server_cores: "0".into(),
         server: "target/release/cognate".into(),
         database_url: None,
         seconds: 10,
@@ -46,6 +48,7 @@ fn args() -> Result<Args> {
             "--seconds" => a.seconds = v()?.parse()?,
             "--concurrency" => a.concurrency = v()?.parse()?,
             "--list-users" => a.list_users = v()?.parse()?,
+            "--server-cores" => a.server_cores = v()?,
             other => bail!("unknown argument {other}"),
         }
     }
@@ -219,7 +222,7 @@ async fn main() -> Result<()> {
     let port = std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();
     let base = format!("http://127.0.0.1:{port}/");
     let mut cmd = tokio::process::Command::new("taskset");
-    cmd.arg("-c").arg("0").arg(&a.server);
+    cmd.arg("-c").arg(&a.server_cores).arg(&a.server);
     cmd.env("COGNATE_LISTEN", format!("127.0.0.1:{port}"))
         .env("COGNATE_DATA_DIR", dir.path())
         .env("COGNATE_LOG", "error")
@@ -346,7 +349,10 @@ async fn main() -> Result<()> {
         }
     }
 
-    println!("\n## Cognate load test ({backend}, server on core 0, load on core 1, {secs} s per path)\n");
+    println!(
+        "\n## Cognate load test ({backend}, server on core(s) {}, load on core 1, {secs} s per path)\n",
+        a.server_cores
+    );
     println!("bare argon2id verifications/s on one core (m=19 MiB, t=2, p=1): {ceiling:.1}");
     println!("idle server RSS: {idle_rss:.1} MB\n");
     println!("| path | requests | errors | req/s | p50 ms | p99 ms | server CPU ms/req | server RSS MB |");
