@@ -877,10 +877,10 @@ impl UserService {
         let user = self.lookup(&pool, username).await?;
         let hash: Option<PasswordHash> = user.as_ref().and_then(|u| u.password_hash.clone());
         let ok = password::verify(password, hash).await?;
+        let exists = user.is_some();
         let Some(user) = user.filter(|_| ok) else {
             let next = throttle::record_failure(state.as_ref(), self.clock.now());
             self.store.save_throttle(&key, &next).await?;
-            let exists = self.lookup(&pool, username).await?.is_some();
             if !exists && !client.config.prevent_user_existence_errors {
                 return Err(UserError::UserNotFound);
             }
