@@ -237,19 +237,21 @@ impl GroupStore for SqlStore {
             }
             Some(f) => {
                 // A prefix is a range on the index (byte order on both backends), walked
-                // in (value, user) order so pages continue without sorting.
+                // in (value, user) order so pages continue without sorting. The lower bound
+                // is a single row-value comparison: given a separate `value >= prefix` as
+                // well, SQLite's planner seeks on the weaker of the two and walks every
+                // earlier entry of the attribute (linear in the prefix's position).
                 let upper = format!("{}\u{10FFFF}", f.value);
                 let (after_value, after_key) = match after.and_then(|a| a.split_once(SEP)) {
-                    Some((v, k)) => (v.to_owned(), k.to_owned()),
-                    None => (String::new(), String::new()),
+                    Some((v, k)) if v >= f.value.as_str() => (v.to_owned(), k.to_owned()),
+                    _ => (f.value.clone(), String::new()),
                 };
                 let rows = sqlx::query_as::<_, PrefixRow>(&format!(
-                    "select {ucols}, i.value as matched {join} where i.pool_id = $1 and i.name = $2 and i.value >= $3 and i.value < $4 \
-                     and (i.value > $5 or (i.value = $5 and i.username_key > $6)) order by i.value, i.username_key limit $7"
+                    "select {ucols}, i.value as matched {join} where i.pool_id = $1 and i.name = $2 and i.value < $3 \
+                     and (i.value, i.username_key) > ($4, $5) order by i.value, i.username_key limit $6"
                 ))
                 .bind(pool.as_str())
                 .bind(&f.name)
-                .bind(&f.value)
                 .bind(&upper)
                 .bind(&after_value)
                 .bind(&after_key)

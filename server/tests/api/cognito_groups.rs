@@ -142,6 +142,13 @@ async fn list_users_filters_by_equality_and_prefix_and_pages() {
         }
     }
     assert_eq!(seen, ["u1", "u4", "u2"], "ordered by email: alpha, alpine, alps");
+    // A hand-made token pointing before the prefix cannot widen the search.
+    use base64::Engine as _;
+    let forged = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode("a\0u0");
+    let page =
+        c.list_users().user_pool_id(&pool.id).filter("email ^= \"alp\"").pagination_token(forged).send().await.unwrap();
+    let names: Vec<_> = page.users().iter().filter_map(|u| u.username()).collect();
+    assert_eq!(names, ["u1", "u4", "u2"]);
     let st = c.list_users().user_pool_id(&pool.id).filter("cognito:user_status = \"CONFIRMED\"").send().await.unwrap();
     assert_eq!(st.users().len(), 4);
     c.admin_disable_user().user_pool_id(&pool.id).username("u2").send().await.unwrap();

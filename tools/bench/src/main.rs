@@ -378,15 +378,19 @@ async fn seed_users(a: &Args, data_dir: &std::path::Path, pool: &str, n: usize) 
     let db = sqlx::AnyPool::connect(&url).await?;
     let started = Instant::now();
     let mut done = 0;
+    // Generated values only (no user input), so literal multi-row inserts are safe
+    // and load a million users in a fraction of the time of one statement per row.
     while done < n {
-        let mut tx = db.begin().await?;
-        for i in done..(done + 10_000).min(n) {
+        let end = (done + 2_000).min(n);
+        let (mut users, mut index) = (Vec::new(), Vec::new());
+        for i in done..end {
             let key = format!("bulk{i:07}");
             let email = format!("bulk{:03}-{i:07}@example.com", i % 1000);
             let sub = uuid::Uuid::new_v4().to_string();
             let attrs = json!({"sub": sub, "email": email}).to_string();
-            sqlx::query("insert into users (pool_id, username_key, username, sub, status, enabled, attributes, password_hash, password_history, temporary_password_expires_at, tokens_valid_after, created_at, updated_at) values ($1, $2, $2, $3, 'CONFIRMED', 1, $4, null, '[]', null, 0, 0, 0)")
-                .bind(pool).bind(&key).bind(&sub).bind(&attrs).execute(&mut *tx).await?;
+            users.push(format!(
+                "('{pool}', '{key}', '{key}', '{sub}', 'CONFIRMED', 1, '{attrs}', null, '[]', null, 0, 0, 0)"
+            ));
             for (name, value) in [
                 ("username", key.as_str()),
                 ("email", email.as_str()),
@@ -394,12 +398,16 @@ async fn seed_users(a: &Args, data_dir: &std::path::Path, pool: &str, n: usize) 
                 ("cognito:user_status", "CONFIRMED"),
                 ("status", "Enabled"),
             ] {
-                sqlx::query("insert into user_index (pool_id, name, value, username_key, created_at, updated_at) values ($1, $2, $3, $4, 0, 0)")
-                    .bind(pool).bind(name).bind(value).bind(&key).execute(&mut *tx).await?;
+                index.push(format!("('{pool}', '{name}', '{value}', '{key}', 0, 0)"));
             }
         }
+        let mut tx = db.begin().await?;
+        sqlx::query(&format!("insert into users (pool_id, username_key, username, sub, status, enabled, attributes, password_hash, password_history, temporary_password_expires_at, tokens_valid_after, created_at, updated_at) values {}", users.join(", ")))
+            .execute(&mut *tx).await?;
+        sqlx::query(&format!("insert into user_index (pool_id, name, value, username_key, created_at, updated_at) values {}", index.join(", ")))
+            .execute(&mut *tx).await?;
         tx.commit().await?;
-        done = (done + 10_000).min(n);
+        done = end;
     }
     if url.starts_with("sqlite") {
         sqlx::query("analyze").execute(&db).await?;
