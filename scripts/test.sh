@@ -26,7 +26,7 @@ env -u COGNATE_TEST_POSTGRES_URL cargo test --workspace --exclude cognate-fronte
 if [[ -n "${COGNATE_TEST_POSTGRES_URL:-}" ]]; then
   step "tests on PostgreSQL ($COGNATE_TEST_POSTGRES_URL)"
   # Same package selection as above, so nothing is rebuilt with other features.
-  cargo test --workspace --exclude cognate-frontend --test conformance --test api
+  cargo test --workspace --exclude cognate-frontend --test conformance --test api --test overload
 else
   echo "COGNATE_TEST_POSTGRES_URL is not set: PostgreSQL tests skipped"
 fi

@@ -40,6 +40,8 @@ pub const KEYS: &[Key] = &[
     Key { name: "site_dir", default: Some("target/site"), help: "directory with the built console assets (pkg/cognate.js, .wasm, .css)", flag: true },
     Key { name: "session_idle_timeout", default: Some("1800"), help: "console session idle timeout, seconds", flag: true },
     Key { name: "session_absolute_timeout", default: Some("43200"), help: "console session absolute timeout, seconds", flag: true },
+    Key { name: "password_hash_workers", default: None, help: "argon2id worker threads (default: one per core)", flag: true },
+    Key { name: "password_hash_queue", default: None, help: "sign-ins/sign-ups allowed to wait for a worker; beyond it callers get TooManyRequestsException at once (default: 16 per worker)", flag: true },
     Key { name: "bootstrap_operator_email", default: None, help: "creates the first console operator when none exists", flag: false },
     Key { name: "bootstrap_operator_password", default: None, help: "password of that operator (at least 12 characters)", flag: false },
     Key { name: "bootstrap_access_key_id", default: None, help: "registers an admin API key pair for SigV4-signed Cognito admin calls", flag: false },
@@ -196,6 +198,9 @@ pub struct Settings {
     pub site_dir: PathBuf,
     pub session_idle_timeout: Duration,
     pub session_absolute_timeout: Duration,
+    /// argon2id worker threads and how many jobs may wait for one.
+    pub password_hash_workers: usize,
+    pub password_hash_queue: usize,
     pub bootstrap_operator: Option<(String, Password)>,
     pub bootstrap_admin_key: Option<(String, SecretString)>,
 }
@@ -355,6 +360,22 @@ impl Settings {
         };
         let session_idle_timeout = l.required("session_idle_timeout", seconds)?;
         let session_absolute_timeout = l.required("session_absolute_timeout", seconds)?;
+        let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2);
+        let count = |max: usize| {
+            move |v: &str| -> Result<usize, String> {
+                let n: usize = v.trim().parse().map_err(|_| "expected a whole number".to_owned())?;
+                if n > max {
+                    return Err(format!("must be at most {max}"));
+                }
+                Ok(n)
+            }
+        };
+        let password_hash_workers = l
+            .parse("password_hash_workers", |v| {
+                count(256)(v).and_then(|n| if n == 0 { Err("must be at least 1".into()) } else { Ok(n) })
+            })?
+            .unwrap_or(cores);
+        let password_hash_queue = l.parse("password_hash_queue", count(100_000))?.unwrap_or(password_hash_workers * 16);
         let bootstrap_operator =
             pair(l, "bootstrap_operator_email", "bootstrap_operator_password")?.map(|(e, p)| (e, Password::new(p)));
         let bootstrap_admin_key =
@@ -373,6 +394,8 @@ impl Settings {
             site_dir,
             session_idle_timeout,
             session_absolute_timeout,
+            password_hash_workers,
+            password_hash_queue,
             bootstrap_operator,
             bootstrap_admin_key,
         })
@@ -395,6 +418,8 @@ impl Settings {
             site_dir: PathBuf::from("target/site"),
             session_idle_timeout: Duration::from_secs(1800),
             session_absolute_timeout: Duration::from_secs(43200),
+            password_hash_workers: 2,
+            password_hash_queue: 32,
             bootstrap_operator: None,
             bootstrap_admin_key: None,
         }

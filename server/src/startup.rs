@@ -67,6 +67,8 @@ impl Application {
         std::fs::create_dir_all(&settings.data_dir)
             .with_context(|| format!("creating data directory {}", settings.data_dir.display()))?;
         let master = crate::master_key::load_or_create(settings.master_key.as_ref(), &settings.data_dir)?;
+        // Process-wide: the first application built in a process sizes the hashing pool.
+        domain::password::configure(settings.password_hash_workers, settings.password_hash_queue);
 
         tracing::info!(database = %settings.database_url_redacted(), "opening database");
         let sql = SqlStore::open(settings.database_url.secret())

@@ -217,8 +217,23 @@ async fn an_smtp_outage_delays_a_code_but_does_not_lose_it() {
         .send()
         .await
         .unwrap();
-    // The first attempt fails (nothing listens); the mail server comes back, and once the
-    // backoff has passed the worker delivers.
+    // The first attempt fails (nothing listens) and is recorded with a retry time...
+    use domain::clock::Clock;
+    use domain::ports::OutboxStore;
+    let db = app.store().await;
+    let far = domain::clock::Timestamp(i64::MAX / 2);
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    loop {
+        let pending = db.due_messages(far, 10).await.unwrap();
+        let rae = pending.iter().find(|m| m.recipient == "rae@example.com").expect("the code is still queued");
+        if rae.attempts >= 1 {
+            assert!(rae.next_attempt_at > app.clock.now(), "a failed attempt is retried later, not at once");
+            break;
+        }
+        assert!(std::time::Instant::now() < deadline, "no delivery attempt was made");
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    // ...then the mail server comes back, and once the backoff has passed the worker delivers.
     let sink = crate::smtp_sink::SmtpSink::start_on(app.smtp_port).await;
     app.clock.advance(std::time::Duration::from_secs(120));
     let code = sink.next_to("rae@example.com").await.code();

@@ -33,11 +33,14 @@ pub struct Options {
     /// Point the server at an SMTP port where nothing listens yet (`TestApp::smtp_port`).
     pub smtp_down: bool,
     pub reuse: Option<(Arc<tempfile::TempDir>, Option<String>)>,
+    /// argon2 workers and queue length; the pool is process-wide, so only the first
+    /// application of a test binary sizes it.
+    pub hash_pool: Option<(usize, usize)>,
 }
 
 impl Default for Options {
     fn default() -> Self {
-        Options { bootstrap: true, smtp_down: false, reuse: None }
+        Options { bootstrap: true, smtp_down: false, reuse: None, hash_pool: None }
     }
 }
 
@@ -74,6 +77,10 @@ pub async fn spawn_with(opts: Options) -> TestApp {
     settings.bootstrap_admin_key = Some((ACCESS_KEY_ID.into(), domain::secret::SecretString::new(SECRET_ACCESS_KEY)));
     if opts.bootstrap {
         settings.bootstrap_operator = Some((OPERATOR_EMAIL.into(), Password::new(OPERATOR_PASSWORD)));
+    }
+    if let Some((workers, queue)) = opts.hash_pool {
+        settings.password_hash_workers = workers;
+        settings.password_hash_queue = queue;
     }
     let clock = Arc::new(FixedClock::new(SystemClock.now()));
     let app = Application::build_with_clock(settings, clock.clone()).await.expect("application builds");
@@ -120,6 +127,15 @@ impl TestApp {
         aws_sdk_cognitoidentityprovider::Client::from_conf(config)
     }
 
+    /// The server's database, opened a second time (SQLite in WAL mode allows it).
+    pub async fn store(&self) -> store::SqlStore {
+        let url = self
+            .database_url
+            .clone()
+            .unwrap_or_else(|| format!("sqlite://{}", self.data_dir.join("cognate.db").display()));
+        store::SqlStore::open(&url).await.expect("second handle on the test database")
+    }
+
     /// A raw JSON 1.1 call, unsigned: status and parsed body.
     pub async fn cognito_raw(&self, action: &str, body: &str) -> (u16, serde_json::Value) {
         let r = reqwest::Client::new()
@@ -140,7 +156,7 @@ impl TestApp {
     }
 
     pub fn reuse(&self) -> Options {
-        Options { bootstrap: true, smtp_down: false, reuse: Some((self._dir.clone(), self.database_url.clone())) }
+        Options { reuse: Some((self._dir.clone(), self.database_url.clone())), ..Options::default() }
     }
 
     pub async fn get(&self, path: &str) -> reqwest::Response {

@@ -404,8 +404,12 @@ async fn seed_users(a: &Args, data_dir: &std::path::Path, pool: &str, n: usize) 
         let mut tx = db.begin().await?;
         sqlx::query(&format!("insert into users (pool_id, username_key, username, sub, status, enabled, attributes, password_hash, password_history, temporary_password_expires_at, tokens_valid_after, created_at, updated_at) values {}", users.join(", ")))
             .execute(&mut *tx).await?;
-        sqlx::query(&format!("insert into user_index (pool_id, name, value, username_key, created_at, updated_at) values {}", index.join(", ")))
-            .execute(&mut *tx).await?;
+        sqlx::query(&format!(
+            "insert into user_index (pool_id, name, value, username_key, created_at, updated_at) values {}",
+            index.join(", ")
+        ))
+        .execute(&mut *tx)
+        .await?;
         tx.commit().await?;
         done = end;
     }
