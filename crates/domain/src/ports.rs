@@ -7,7 +7,9 @@ use crate::client::{AppClient, ClientId};
 use crate::clock::Timestamp;
 use crate::group::Group;
 use crate::message::OutboxRecord;
+use crate::oauth::{AuthCode, HostedSession};
 use crate::operator::{Email, OperatorId, OperatorRecord};
+use crate::resource_server::ResourceServer;
 use crate::pool::{UserPool, UserPoolId};
 use crate::throttle::ThrottleState;
 use crate::token::{RefreshRecord, StoredKey};
@@ -270,6 +272,42 @@ pub trait SessionRecordStore: Send + Sync {
     async fn delete_expired_sessions(&self, now: Timestamp) -> Result<u64, StoreError>;
 }
 
+/// OAuth 2.0 state: resource servers, authorization codes, hosted-UI sessions.
+#[async_trait]
+pub trait OAuthStore: Send + Sync {
+    /// Adds a resource server; [`StoreError::Conflict`] when its identifier is taken.
+    async fn insert_resource_server(&self, rs: &ResourceServer) -> Result<(), StoreError>;
+    /// One resource server.
+    async fn find_resource_server(
+        &self,
+        pool: &UserPoolId,
+        identifier: &str,
+    ) -> Result<Option<ResourceServer>, StoreError>;
+    /// Replaces name and scopes; false when gone.
+    async fn update_resource_server(&self, rs: &ResourceServer) -> Result<bool, StoreError>;
+    /// Deletes one; false when gone.
+    async fn delete_resource_server(&self, pool: &UserPoolId, identifier: &str) -> Result<bool, StoreError>;
+    /// The pool's resource servers ordered by identifier.
+    async fn list_resource_servers(&self, pool: &UserPoolId) -> Result<Vec<ResourceServer>, StoreError>;
+    /// Stores an authorization code (by hash).
+    async fn insert_auth_code(&self, code: &AuthCode) -> Result<(), StoreError>;
+    /// Marks a code used at `now`, atomically: the code and whether it had been used
+    /// before (a replay); `None` when unknown.
+    async fn consume_auth_code(&self, code_hash: &str, now: Timestamp)
+        -> Result<Option<(AuthCode, bool)>, StoreError>;
+    /// Revokes every refresh token of one sign-in session (`origin_jti`); access tokens
+    /// of that session are refused from then on.
+    async fn revoke_session_tokens(&self, origin_jti: &str, now: Timestamp) -> Result<u64, StoreError>;
+    /// Stores a hosted-UI session (by hash).
+    async fn insert_hosted_session(&self, s: &HostedSession) -> Result<(), StoreError>;
+    /// A hosted-UI session by hash.
+    async fn find_hosted_session(&self, id_hash: &str) -> Result<Option<HostedSession>, StoreError>;
+    /// Ends a hosted-UI session.
+    async fn delete_hosted_session(&self, id_hash: &str) -> Result<(), StoreError>;
+    /// Deletes expired codes and sessions.
+    async fn purge_expired_oauth(&self, now: Timestamp) -> Result<u64, StoreError>;
+}
+
 /// Liveness of the database itself.
 #[async_trait]
 pub trait HealthStore: Send + Sync {
@@ -289,6 +327,7 @@ pub trait Store:
     + AdminKeyStore
     + ThrottleStore
     + SessionRecordStore
+    + OAuthStore
     + HealthStore
 {
 }
@@ -304,6 +343,7 @@ impl<T> Store for T where
         + AdminKeyStore
         + ThrottleStore
         + SessionRecordStore
+        + OAuthStore
         + HealthStore
 {
 }

@@ -13,6 +13,7 @@ mod connect;
 mod dialect;
 mod error;
 mod groups;
+mod oauth;
 mod queries;
 mod rows;
 mod users;

@@ -360,6 +360,7 @@ struct RefreshRow {
     expires_at: i64,
     revoked_at: Option<i64>,
     created_at: i64,
+    scopes: Option<String>,
 }
 
 #[async_trait]
@@ -420,8 +421,8 @@ impl TokenStore for SqlStore {
 
     async fn insert_refresh_token(&self, r: &RefreshRecord) -> Result<(), StoreError> {
         sqlx::query(
-            "insert into refresh_tokens (id_hash, pool_id, client_id, sub, origin_jti, auth_time, expires_at, revoked_at, created_at, updated_at) \
-             values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9)",
+            "insert into refresh_tokens (id_hash, pool_id, client_id, sub, origin_jti, auth_time, expires_at, revoked_at, created_at, updated_at, scopes) \
+             values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9, $10)",
         )
         .bind(&r.id_hash)
         .bind(r.pool_id.as_str())
@@ -432,6 +433,7 @@ impl TokenStore for SqlStore {
         .bind(r.expires_at.millis())
         .bind(r.revoked_at.map(Timestamp::millis))
         .bind(r.created_at.millis())
+        .bind(r.scopes.as_ref().map(|s| s.join(" ")))
         .execute(&self.pool)
         .await
         .map_err(map)?;
@@ -440,7 +442,7 @@ impl TokenStore for SqlStore {
 
     async fn find_refresh_token(&self, id_hash: &str) -> Result<Option<RefreshRecord>, StoreError> {
         let row: Option<RefreshRow> = sqlx::query_as(
-            "select id_hash, pool_id, client_id, sub, origin_jti, auth_time, expires_at, revoked_at, created_at from refresh_tokens where id_hash = $1",
+            "select id_hash, pool_id, client_id, sub, origin_jti, auth_time, expires_at, revoked_at, created_at, scopes from refresh_tokens where id_hash = $1",
         )
         .bind(id_hash)
         .fetch_optional(&self.pool)
@@ -458,6 +460,7 @@ impl TokenStore for SqlStore {
                 created_at: Timestamp(r.created_at),
                 expires_at: Timestamp(r.expires_at),
                 revoked_at: r.revoked_at.map(Timestamp),
+                scopes: r.scopes.map(|s| s.split(' ').filter(|x| !x.is_empty()).map(str::to_owned).collect()),
             })
         })
         .transpose()

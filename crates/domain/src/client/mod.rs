@@ -2,8 +2,10 @@
 //! key, because `SECRET_HASH` is an HMAC keyed with the secret itself), allowed flows,
 //! token lifetimes and attribute permissions.
 
+pub mod oauth;
 mod service;
 
+pub use oauth::{OAuthFlow, OAuthSettings, OAuthSettingsError};
 pub use service::{secret_hash, ClientError, ClientPage, ClientService};
 
 use crate::clock::Timestamp;
@@ -169,7 +171,10 @@ pub struct ClientConfig {
     pub enable_token_revocation: bool,
     /// Minutes a challenge session lasts (3-15).
     pub auth_session_validity_minutes: u32,
-    /// OAuth settings and others, in wire form, stored and returned as given.
+    /// OAuth 2.0 settings (hosted UI and `/oauth2/*` endpoints).
+    #[serde(default)]
+    pub oauth: OAuthSettings,
+    /// Other settings (analytics, ...), in wire form, stored and returned as given.
     pub passthrough: BTreeMap<String, serde_json::Value>,
 }
 
@@ -187,6 +192,7 @@ impl Default for ClientConfig {
             prevent_user_existence_errors: true,
             enable_token_revocation: true,
             auth_session_validity_minutes: 3,
+            oauth: OAuthSettings::default(),
             passthrough: BTreeMap::new(),
         }
     }

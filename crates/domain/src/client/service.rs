@@ -27,6 +27,9 @@ pub enum ClientError {
     /// A setting breaks a rule.
     #[error(transparent)]
     Config(#[from] ClientConfigError),
+    /// OAuth settings break a rule.
+    #[error(transparent)]
+    OAuth(#[from] super::OAuthSettingsError),
     /// The name breaks the API's pattern.
     #[error("Client name must have 1 to 128 letters, digits, spaces or + = , . @ - _ characters.")]
     BadName,
@@ -71,6 +74,21 @@ impl ClientService {
         ClientService { store, clock, master }
     }
 
+    /// OAuth rules, custom scopes included: each `<identifier>/<scope>` must be defined by
+    /// one of the pool's resource servers.
+    async fn check_oauth(&self, pool: &UserPool, config: &ClientConfig, has_secret: bool) -> Result<(), ClientError> {
+        config.oauth.check(has_secret)?;
+        let custom: Vec<&String> = config.oauth.scopes.iter().filter(|s| s.contains('/')).collect();
+        if !custom.is_empty() {
+            let servers = self.store.list_resource_servers(&pool.id).await?;
+            let known: Vec<String> = servers.iter().flat_map(|r| r.scope_names()).collect();
+            if let Some(missing) = custom.into_iter().find(|s| !known.contains(s)) {
+                return Err(super::OAuthSettingsError::UnknownScope(missing.clone()).into());
+            }
+        }
+        Ok(())
+    }
+
     async fn pool(&self, pool_id: &str) -> Result<UserPool, ClientError> {
         let pid = UserPoolId::parse(pool_id).ok_or_else(|| ClientError::PoolNotFound(pool_id.to_owned()))?;
         self.store.find_pool(&pid).await?.ok_or_else(|| ClientError::PoolNotFound(pool_id.to_owned()))
@@ -88,6 +106,7 @@ impl ClientService {
         check_name(name)?;
         config.check()?;
         let pool = self.pool(pool_id).await?;
+        self.check_oauth(&pool, &config, generate_secret).await?;
         let now = self.clock.now();
         let sealed_secret = generate_secret.then(|| {
             let secret = crate::crypto::random_chars(51, SECRET_ALPHABET);
@@ -163,6 +182,8 @@ impl ClientService {
             client.name = n.to_owned();
         }
         config.check()?;
+        let pool = self.pool(pool_id).await?;
+        self.check_oauth(&pool, &config, client.sealed_secret.is_some()).await?;
         client.config = config;
         client.updated_at = self.clock.now();
         if !self.store.update_client(&client).await? {

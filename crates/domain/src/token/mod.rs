@@ -12,6 +12,8 @@ use crate::crypto::{random_token, sha256_hex, MasterKey};
 use crate::pool::{UserPool, UserPoolId};
 use crate::ports::{Store, StoreError};
 use crate::user::User;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
 use serde_json::{json, Map, Value};
 use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
@@ -41,13 +43,30 @@ pub struct RefreshRecord {
     pub expires_at: Timestamp,
     /// Revocation time.
     pub revoked_at: Option<Timestamp>,
+    /// Scopes granted through the OAuth endpoints; `None` for API sign-ins.
+    pub scopes: Option<Vec<String>>,
+}
+
+/// What a grant asks of [`TokenService::issue_with`]: the API's defaults, or the scopes,
+/// nonce and session of an OAuth grant.
+#[derive(Clone, Debug, Default)]
+pub struct Grant {
+    /// Granted scopes; `None` for API sign-ins (`aws.cognito.signin.user.admin`).
+    pub scopes: Option<Vec<String>>,
+    /// OpenID Connect `nonce`, echoed in the ID token.
+    pub nonce: Option<String>,
+    /// The sign-in session id decided beforehand (authorization codes carry it, so a
+    /// replayed code can revoke what it issued).
+    pub origin_jti: Option<String>,
+    /// Issue a refresh token (not for implicit grants).
+    pub no_refresh: bool,
 }
 
 /// The tokens of a successful sign-in.
 #[derive(Clone, Debug)]
 pub struct TokenSet {
-    /// ID token.
-    pub id_token: String,
+    /// ID token (absent for OAuth grants without the `openid` scope).
+    pub id_token: Option<String>,
     /// Access token.
     pub access_token: String,
     /// Refresh token (not on refresh).
@@ -183,7 +202,7 @@ impl TokenService {
     }
 
     /// Issues ID and access tokens (and a new refresh token unless `refresh` continues an
-    /// existing session) for `user` signing in through `client`.
+    /// existing session) for `user` signing in through `client` with the API.
     pub async fn issue(
         &self,
         pool: &UserPool,
@@ -193,10 +212,35 @@ impl TokenService {
         auth_time: Timestamp,
         refresh: Option<&RefreshRecord>,
     ) -> Result<TokenSet, TokenError> {
+        let grant = Grant { scopes: refresh.and_then(|r| r.scopes.clone()), ..Grant::default() };
+        self.issue_with(pool, client, user, groups, auth_time, refresh, &grant).await
+    }
+
+    /// Issues tokens for `grant`: with OAuth scopes, the ID token only with `openid`, the
+    /// access token's `scope` claim lists the granted scopes.
+    #[allow(clippy::too_many_arguments)]
+    pub async fn issue_with(
+        &self,
+        pool: &UserPool,
+        client: &AppClient,
+        user: &User,
+        groups: &[crate::group::Group],
+        auth_time: Timestamp,
+        refresh: Option<&RefreshRecord>,
+        grant: &Grant,
+    ) -> Result<TokenSet, TokenError> {
         let now = self.clock.now();
         let key = self.signer(&pool.id).await?;
         let iss = self.issuer(&pool.id);
-        let origin_jti = refresh.map(|r| r.origin_jti.clone()).unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
+        let origin_jti = refresh
+            .map(|r| r.origin_jti.clone())
+            .or_else(|| grant.origin_jti.clone())
+            .unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
+        let scope_text = match &grant.scopes {
+            None => "aws.cognito.signin.user.admin".to_owned(),
+            Some(list) => list.join(" "),
+        };
+        let with_id_token = grant.scopes.as_ref().is_none_or(|l| l.iter().any(|s| s == "openid"));
         let event_id = uuid::Uuid::new_v4().to_string();
         let cfg = &client.config;
         let access_exp = now.plus(cfg.access_token.duration());
@@ -235,6 +279,9 @@ impl TokenService {
         }
         id.insert("iss".into(), Value::from(iss.clone()));
         id.insert("cognito:username".into(), Value::from(user.username.clone()));
+        if let Some(n) = &grant.nonce {
+            id.insert("nonce".into(), Value::from(n.clone()));
+        }
         id.insert("origin_jti".into(), Value::from(origin_jti.clone()));
         id.insert("aud".into(), Value::from(client.id.as_str()));
         id.insert("event_id".into(), Value::from(event_id.clone()));
@@ -254,17 +301,29 @@ impl TokenService {
         access.insert("origin_jti".into(), Value::from(origin_jti.clone()));
         access.insert("event_id".into(), Value::from(event_id));
         access.insert("token_use".into(), Value::from("access"));
-        access.insert("scope".into(), Value::from("aws.cognito.signin.user.admin"));
+        access.insert("scope".into(), Value::from(scope_text));
         access.insert("auth_time".into(), Value::from(secs(auth_time)));
         access.insert("exp".into(), Value::from(secs(access_exp)));
         access.insert("iat".into(), Value::from(secs(now)));
         access.insert("jti".into(), Value::from(uuid::Uuid::new_v4().to_string()));
         access.insert("username".into(), Value::from(user.username.clone()));
+        access.insert("version".into(), Value::from(2));
 
-        let id_token = key.sign(&Value::Object(id))?;
         let access_token = key.sign(&Value::Object(access))?;
+        let id_token = if with_id_token {
+            if grant.scopes.is_some() {
+                // OpenID Connect's at_hash: the left half of SHA-256 of the access token.
+                let digest = aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA256, access_token.as_bytes());
+                let half = &digest.as_ref()[..16];
+                id.insert("at_hash".into(), Value::from(URL_SAFE_NO_PAD.encode(half)));
+            }
+            Some(key.sign(&Value::Object(id))?)
+        } else {
+            None
+        };
         let refresh_token = match refresh {
             Some(_) => None,
+            None if grant.no_refresh => None,
             None => {
                 let value = random_token(48);
                 let record = RefreshRecord {
@@ -277,12 +336,39 @@ impl TokenService {
                     created_at: now,
                     expires_at: now.plus(cfg.refresh_token.duration()),
                     revoked_at: None,
+                    scopes: grant.scopes.clone(),
                 };
                 self.store.insert_refresh_token(&record).await?;
                 Some(value)
             }
         };
         Ok(TokenSet { id_token, access_token, refresh_token, expires_in: cfg.access_token.duration().as_secs() })
+    }
+
+    /// A machine-to-machine access token (client credentials grant): `sub` is the client
+    /// id, no user, no ID or refresh token. Reads the signing key from memory; no writes.
+    pub async fn issue_client_credentials(
+        &self,
+        pool: &UserPoolId,
+        client: &AppClient,
+        scopes: &[String],
+    ) -> Result<(String, u64), TokenError> {
+        let now = self.clock.now();
+        let key = self.signer(pool).await?;
+        let exp = now.plus(client.config.access_token.duration());
+        let claims = json!({
+            "sub": client.id.as_str(),
+            "token_use": "access",
+            "scope": scopes.join(" "),
+            "auth_time": secs(now),
+            "iss": self.issuer(pool),
+            "exp": secs(exp),
+            "iat": secs(now),
+            "version": 2,
+            "jti": uuid::Uuid::new_v4().to_string(),
+            "client_id": client.id.as_str(),
+        });
+        Ok((key.sign(&claims)?, client.config.access_token.duration().as_secs()))
     }
 
     /// Checks a refresh token presented by `client`: known, its client, unrevoked, unexpired.

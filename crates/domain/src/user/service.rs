@@ -214,6 +214,24 @@ pub enum AuthStep {
     },
 }
 
+/// The outcome of a correct password.
+#[derive(Debug)]
+pub enum PasswordCheck {
+    /// The user may sign in.
+    Valid(User),
+    /// A temporary password was used: a new one must be set first.
+    NewPasswordRequired {
+        /// Opaque session for the new-password step.
+        session: String,
+        /// The user's name.
+        username: String,
+        /// Attributes the user must provide.
+        required_attributes: Vec<String>,
+        /// The user's current attributes.
+        user_attributes: BTreeMap<String, String>,
+    },
+}
+
 /// What a challenge session carries (sealed, so the client cannot alter it).
 #[derive(Serialize, Deserialize)]
 struct ChallengeSession {
@@ -868,6 +886,40 @@ impl UserService {
             return Err(UserError::InvalidParameter(format!("{flow_name} flow not enabled for this client")));
         }
         self.check_secret(&client, username, secret_hash)?;
+        let user = match self.check_password(&pool, &client, username, password).await? {
+            PasswordCheck::Valid(user) => user,
+            PasswordCheck::NewPasswordRequired { session, username, required_attributes, user_attributes } => {
+                return Ok(AuthStep::NewPasswordRequired { session, username, required_attributes, user_attributes })
+            }
+        };
+        let now = self.clock.now();
+        let groups = self.store.groups_of_user(&pool.id, &user.username_key).await?;
+        let tokens = self.tokens.issue(&pool, &client, &user, &groups, now, None).await?;
+        Ok(AuthStep::Authenticated(tokens))
+    }
+
+    /// A password sign-in on the hosted pages: the same checks, lockout and errors as the
+    /// API's, returning the user (the OAuth layer issues codes or tokens).
+    pub async fn hosted_sign_in(
+        &self,
+        pool: &UserPool,
+        client: &AppClient,
+        username: &str,
+        password: Password,
+    ) -> Result<PasswordCheck, UserError> {
+        self.check_password(pool, client, username, password).await
+    }
+
+    /// Password check shared by every sign-in path: lockout, dummy-hash timing for
+    /// unknown users, user status.
+    async fn check_password(
+        &self,
+        pool: &UserPool,
+        client: &AppClient,
+        username: &str,
+        password: Password,
+    ) -> Result<PasswordCheck, UserError> {
+        let (pool, client) = (pool.clone(), client.clone());
         let key = format!("user:{}:{}", pool.id.as_str(), username_key(&pool.config, username));
         let now = self.clock.now();
         let state = self.store.find_throttle(&key).await?;
@@ -911,7 +963,7 @@ impl UserService {
                     .collect();
                 let mut shown = user.attributes.clone();
                 shown.remove("sub");
-                return Ok(AuthStep::NewPasswordRequired {
+                return Ok(PasswordCheck::NewPasswordRequired {
                     session,
                     username: user.username.clone(),
                     required_attributes: required,
@@ -920,9 +972,7 @@ impl UserService {
             }
             UserStatus::Confirmed | UserStatus::ExternalProvider => {}
         }
-        let groups = self.store.groups_of_user(&pool.id, &user.username_key).await?;
-        let tokens = self.tokens.issue(&pool, &client, &user, &groups, now, None).await?;
-        Ok(AuthStep::Authenticated(tokens))
+        Ok(PasswordCheck::Valid(user))
     }
 
     fn seal_session(&self, pool: &UserPool, client: &AppClient, user: &User, challenge: &str) -> String {
