@@ -8,6 +8,7 @@ pub mod admin;
 pub mod components;
 pub mod dto;
 pub mod error;
+pub mod hosted;
 #[cfg(feature = "ssr")]
 pub mod ssr;
 

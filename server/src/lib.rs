@@ -7,6 +7,7 @@ pub mod console;
 pub mod delivery;
 pub mod http;
 pub mod master_key;
+pub mod oauth;
 pub mod session_store;
 pub mod startup;
 pub mod telemetry;

@@ -141,11 +141,26 @@ impl Application {
             }
         };
         Delivery::new(store.clone(), clock.clone(), master.clone(), mailer).spawn(users.outbox_signal());
+        let oauth_state = crate::oauth::OAuthState {
+            oauth: domain::oauth::OAuthService::new(
+                store.clone(),
+                clock.clone(),
+                services.pools.clone(),
+                clients.clone(),
+                tokens.clone(),
+            ),
+            users: users.clone(),
+            pools: services.pools.clone(),
+            clients: clients.clone(),
+            master: master.clone(),
+            public_url: settings.public_url.clone(),
+        };
         let cognito = CognitoState {
             pools: services.pools.clone(),
             clients,
             users,
             groups: domain::group::GroupService::new(store.clone(), clock.clone()),
+            resource_servers: domain::resource_server::ResourceServerService::new(store.clone()),
             tokens,
             admin_keys,
             clock: clock.clone(),
@@ -153,7 +168,7 @@ impl Application {
             // ARNs need an account; a self-hosted deployment has none, so it is all zeros.
             account_id: "000000000000".into(),
         };
-        let router = routes(&settings, console, cognito, store.clone(), clock);
+        let router = routes(&settings, console, cognito, oauth_state, store.clone(), clock);
         tracing::info!(address = %local_addr, public_url = %settings.public_url, "Cognate is listening");
         Ok(Application { listener, router, store: sql, local_addr, setup_token })
     }
@@ -186,6 +201,7 @@ fn routes(
     settings: &Settings,
     console: ConsoleState,
     cognito: CognitoState,
+    oauth: crate::oauth::OAuthState,
     store: Arc<dyn Store>,
     clock: Arc<dyn Clock>,
 ) -> Router {
@@ -220,6 +236,17 @@ fn routes(
         .route("/", post(cognito::handle))
         .route("/{pool_id}/.well-known/jwks.json", get(cognito::jwks))
         .with_state(cognito);
+    // OAuth endpoints and hosted pages: their own cookies (SSO, CSRF), not the console's.
+    let oauth_routes = Router::new()
+        .route("/{pool_id}/.well-known/openid-configuration", get(crate::oauth::discovery))
+        .route("/oauth2/token", post(crate::oauth::token))
+        .route("/oauth2/userInfo", get(crate::oauth::userinfo).post(crate::oauth::userinfo))
+        .route("/oauth2/revoke", post(crate::oauth::revoke))
+        .route("/oauth2/authorize", get(crate::oauth::hosted::authorize))
+        .route("/oauth2/hosted.css", get(crate::oauth::hosted::base_css))
+        .route("/login", get(crate::oauth::hosted::login_page_get).post(crate::oauth::hosted::login_post))
+        .route("/logout", get(crate::oauth::hosted::logout))
+        .with_state(oauth);
     // The console (pages, form posts, server functions) carries sessions, CSRF checks and
     // the page guard; the Cognito API, the JWKS and health checks use no cookies and skip
     // those layers.
@@ -245,6 +272,7 @@ fn routes(
         .route("/ready", get(health::ready))
         .with_state(state)
         .merge(cognito_api)
+        .merge(oauth_routes)
         .merge(console_routes);
     for layer in security_headers::layers(settings.https()) {
         router = router.layer(layer);

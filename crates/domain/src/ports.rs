@@ -9,8 +9,8 @@ use crate::group::Group;
 use crate::message::OutboxRecord;
 use crate::oauth::{AuthCode, HostedSession};
 use crate::operator::{Email, OperatorId, OperatorRecord};
-use crate::resource_server::ResourceServer;
 use crate::pool::{UserPool, UserPoolId};
+use crate::resource_server::ResourceServer;
 use crate::throttle::ThrottleState;
 use crate::token::{RefreshRecord, StoredKey};
 use crate::user::{CodePurpose, CodeRecord, User};
@@ -293,8 +293,7 @@ pub trait OAuthStore: Send + Sync {
     async fn insert_auth_code(&self, code: &AuthCode) -> Result<(), StoreError>;
     /// Marks a code used at `now`, atomically: the code and whether it had been used
     /// before (a replay); `None` when unknown.
-    async fn consume_auth_code(&self, code_hash: &str, now: Timestamp)
-        -> Result<Option<(AuthCode, bool)>, StoreError>;
+    async fn consume_auth_code(&self, code_hash: &str, now: Timestamp) -> Result<Option<(AuthCode, bool)>, StoreError>;
     /// Revokes every refresh token of one sign-in session (`origin_jti`); access tokens
     /// of that session are refused from then on.
     async fn revoke_session_tokens(&self, origin_jti: &str, now: Timestamp) -> Result<u64, StoreError>;

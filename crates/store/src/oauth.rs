@@ -98,14 +98,15 @@ impl OAuthStore for SqlStore {
     }
 
     async fn update_resource_server(&self, rs: &ResourceServer) -> Result<bool, StoreError> {
-        let r = sqlx::query("update resource_servers set name = $3, scopes = $4 where pool_id = $1 and identifier = $2")
-            .bind(rs.pool_id.as_str())
-            .bind(&rs.identifier)
-            .bind(&rs.name)
-            .bind(scopes_json(&rs.scopes)?)
-            .execute(&self.pool)
-            .await
-            .map_err(map)?;
+        let r =
+            sqlx::query("update resource_servers set name = $3, scopes = $4 where pool_id = $1 and identifier = $2")
+                .bind(rs.pool_id.as_str())
+                .bind(&rs.identifier)
+                .bind(&rs.name)
+                .bind(scopes_json(&rs.scopes)?)
+                .execute(&self.pool)
+                .await
+                .map_err(map)?;
         Ok(r.rows_affected() > 0)
     }
 
@@ -156,11 +157,7 @@ impl OAuthStore for SqlStore {
         Ok(())
     }
 
-    async fn consume_auth_code(
-        &self,
-        code_hash: &str,
-        now: Timestamp,
-    ) -> Result<Option<(AuthCode, bool)>, StoreError> {
+    async fn consume_auth_code(&self, code_hash: &str, now: Timestamp) -> Result<Option<(AuthCode, bool)>, StoreError> {
         // The update decides the winner of concurrent exchanges: only one sees a row change.
         let won = sqlx::query("update oauth_codes set used_at = $2 where code_hash = $1 and used_at is null")
             .bind(code_hash)

@@ -51,6 +51,7 @@ errors! {
     password_reset_required => "PasswordResetRequiredException",
     group_exists => "GroupExistsException",
     invalid_oauth_flow => "InvalidOAuthFlowException",
+    scope_does_not_exist => "ScopeDoesNotExistException",
     unsupported_operation => "UnsupportedOperationException",
     operation_not_enabled => "OperationNotEnabledException",
     unsupported_token_type => "UnsupportedTokenTypeException",

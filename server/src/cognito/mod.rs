@@ -37,6 +37,8 @@ pub struct CognitoState {
     pub users: domain::user::UserService,
     /// Groups.
     pub groups: domain::group::GroupService,
+    /// Resource servers and custom scopes.
+    pub resource_servers: domain::resource_server::ResourceServerService,
     /// Tokens and keys.
     pub tokens: domain::token::TokenService,
     /// Admin API keys (SigV4).

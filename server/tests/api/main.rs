@@ -10,5 +10,6 @@ mod cognito_users;
 mod console_auth;
 mod console_pools;
 mod helpers;
+mod oauth;
 mod platform;
 mod smtp_sink;

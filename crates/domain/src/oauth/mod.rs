@@ -9,7 +9,7 @@ mod service;
 
 pub use service::{
     Authorization, AuthorizeError, AuthorizeParams, ClientAuth, OAuthError, OAuthService, Redirect, TokenRequest,
-    TokenResponse,
+    TokenResponse, HOSTED_SESSION_LIFETIME,
 };
 
 use crate::clock::Timestamp;

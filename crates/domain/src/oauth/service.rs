@@ -168,6 +168,9 @@ pub struct TokenResponse {
     pub token_type: &'static str,
     /// Seconds.
     pub expires_in: u64,
+    /// The granted scopes (RFC 6749 5.1).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub scope: Option<String>,
 }
 
 /// OAuth use cases.
@@ -256,7 +259,9 @@ impl OAuthService {
         }
         let redirect_uri = match params.redirect_uri.as_deref() {
             Some(r) if oauth.callback_urls.iter().any(|c| c == r) => r.to_owned(),
-            Some(_) => return Err(AuthorizeError::Page("redirect_uri does not match a registered callback URL.".into())),
+            Some(_) => {
+                return Err(AuthorizeError::Page("redirect_uri does not match a registered callback URL.".into()))
+            }
             None => return Err(AuthorizeError::Page("redirect_uri is missing.".into())),
         };
         let state = params.state.clone();
@@ -273,7 +278,9 @@ impl OAuthService {
                     "response_type must be code or token",
                 ))
             }
-            None => return Err(error_redirect(&redirect_uri, st, false, "invalid_request", "response_type is missing")),
+            None => {
+                return Err(error_redirect(&redirect_uri, st, false, "invalid_request", "response_type is missing"))
+            }
         };
         if !oauth.allows(flow) {
             return Err(error_redirect(
@@ -287,7 +294,13 @@ impl OAuthService {
         if let Some(idp) = params.identity_provider.as_deref() {
             let supported = oauth.identity_providers.is_empty() || oauth.identity_providers.iter().any(|p| p == idp);
             if idp != "COGNITO" || !supported {
-                return Err(error_redirect(&redirect_uri, st, fragment, "invalid_request", "Unknown identity_provider"));
+                return Err(error_redirect(
+                    &redirect_uri,
+                    st,
+                    fragment,
+                    "invalid_request",
+                    "Unknown identity_provider",
+                ));
             }
         }
         let scopes: Vec<String> = match params.scope.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
@@ -395,7 +408,12 @@ impl OAuthService {
             }
             OAuthFlow::Implicit | OAuthFlow::ClientCredentials => {
                 let groups = self.store.groups_of_user(&a.pool.id, &user.username_key).await?;
-                let grant = Grant { scopes: Some(a.scopes.clone()), nonce: a.nonce.clone(), origin_jti: None, no_refresh: true };
+                let grant = Grant {
+                    scopes: Some(a.scopes.clone()),
+                    nonce: a.nonce.clone(),
+                    origin_jti: None,
+                    no_refresh: true,
+                };
                 let t = self.tokens.issue_with(&a.pool, &a.client, user, &groups, auth_time, None, &grant).await?;
                 let expires = t.expires_in.to_string();
                 let mut pairs = vec![("access_token", t.access_token.as_str())];
@@ -451,7 +469,8 @@ impl OAuthService {
 
     /// `/oauth2/token`.
     pub async fn token(&self, req: &TokenRequest, auth: &ClientAuth) -> Result<TokenResponse, OAuthError> {
-        let grant = req.grant_type.as_deref().ok_or_else(|| OAuthError::new("invalid_request", "grant_type is missing."))?;
+        let grant =
+            req.grant_type.as_deref().ok_or_else(|| OAuthError::new("invalid_request", "grant_type is missing."))?;
         if !matches!(grant, "authorization_code" | "refresh_token" | "client_credentials") {
             return Err(OAuthError::new("unsupported_grant_type", format!("Unsupported grant_type {grant}.")));
         }
@@ -515,6 +534,7 @@ impl OAuthService {
             refresh_token: t.refresh_token,
             token_type: "Bearer",
             expires_in: t.expires_in,
+            scope: Some(record.scopes.join(" ")),
         })
     }
 
@@ -533,9 +553,16 @@ impl OAuthService {
         Ok(user)
     }
 
-    async fn refresh(&self, req: &TokenRequest, client: &AppClient, pool: &UserPool) -> Result<TokenResponse, OAuthError> {
-        let value =
-            req.refresh_token.as_deref().ok_or_else(|| OAuthError::new("invalid_request", "refresh_token is missing."))?;
+    async fn refresh(
+        &self,
+        req: &TokenRequest,
+        client: &AppClient,
+        pool: &UserPool,
+    ) -> Result<TokenResponse, OAuthError> {
+        let value = req
+            .refresh_token
+            .as_deref()
+            .ok_or_else(|| OAuthError::new("invalid_request", "refresh_token is missing."))?;
         let record = self.tokens.check_refresh(client, value).await?;
         let user = self.active_user(pool, &record.sub).await?;
         if record.created_at < user.tokens_valid_after {
@@ -549,6 +576,7 @@ impl OAuthService {
             refresh_token: None,
             token_type: "Bearer",
             expires_in: t.expires_in,
+            scope: record.scopes.as_ref().map(|s| s.join(" ")),
         })
     }
 
@@ -568,7 +596,10 @@ impl OAuthService {
                 let mut list = Vec::new();
                 for s in text.split(' ').filter(|s| !s.is_empty()) {
                     if !oauth.scopes.iter().any(|a| a == s) {
-                        return Err(OAuthError::new("invalid_scope", format!("The client is not allowed the scope {s}.")));
+                        return Err(OAuthError::new(
+                            "invalid_scope",
+                            format!("The client is not allowed the scope {s}."),
+                        ));
                     }
                     list.push(s.to_owned());
                 }
@@ -576,7 +607,14 @@ impl OAuthService {
             }
         };
         let (access_token, expires_in) = self.tokens.issue_client_credentials(&pool.id, client, &scopes).await?;
-        Ok(TokenResponse { access_token, id_token: None, refresh_token: None, token_type: "Bearer", expires_in })
+        Ok(TokenResponse {
+            access_token,
+            id_token: None,
+            refresh_token: None,
+            token_type: "Bearer",
+            expires_in,
+            scope: Some(scopes.join(" ")),
+        })
     }
 
     /// `/oauth2/userInfo`: the user's claims that the token's scopes and the client's
@@ -675,7 +713,11 @@ impl OAuthService {
     }
 
     /// `/logout`: the client and where to go afterwards (a registered sign-out URL).
-    pub async fn logout_target(&self, client_id: Option<&str>, logout_uri: Option<&str>) -> Result<(UserPool, String), String> {
+    pub async fn logout_target(
+        &self,
+        client_id: Option<&str>,
+        logout_uri: Option<&str>,
+    ) -> Result<(UserPool, String), String> {
         let client_id = client_id.ok_or("client_id is missing.")?;
         let (client, pool) = match self.client_and_pool(client_id).await {
             Ok(Some(cp)) => cp,
@@ -690,6 +732,11 @@ impl OAuthService {
             return Err("logout_uri does not match a registered sign-out URL.".into());
         }
         Ok((pool, uri.to_owned()))
+    }
+
+    /// The current time on the service's clock.
+    pub fn now(&self) -> Timestamp {
+        self.clock.now()
     }
 
     /// The pool of a client, for pages that name only the client.

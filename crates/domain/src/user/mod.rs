@@ -6,8 +6,8 @@ mod service;
 
 pub use codes::{Code, CodePurpose, CodeRecord};
 pub use service::{
-    mask, AdminCreateUser, AuthStep, CodeDelivery, DeliveryMedium, MessageAction, SignUp, SignUpOutcome, UserError,
-    UserService,
+    mask, AdminCreateUser, AuthStep, CodeDelivery, DeliveryMedium, MessageAction, PasswordCheck, SignUp, SignUpOutcome,
+    UserError, UserService,
 };
 
 use crate::clock::Timestamp;

@@ -5,7 +5,9 @@ use crate::cognito::actions::writer;
 use crate::cognito::error::CognitoError;
 use crate::cognito::wire::{date, token, untoken};
 use crate::cognito::CognitoState;
-use domain::client::{AppClient, AuthFlow, ClientConfig, ClientError, TimeUnit, Validity};
+use domain::client::{
+    AppClient, AuthFlow, ClientConfig, ClientError, OAuthFlow, OAuthSettings, OAuthSettingsError, TimeUnit, Validity,
+};
 use domain::AdminCtx;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
@@ -15,6 +17,11 @@ impl From<ClientError> for CognitoError {
         match e {
             ClientError::PoolNotFound(_) | ClientError::NotFound(_) => CognitoError::resource_not_found(e.to_string()),
             ClientError::Config(_) | ClientError::BadName => CognitoError::invalid_parameter(e.to_string()),
+            ClientError::OAuth(OAuthSettingsError::Invalid(m)) => CognitoError::invalid_parameter(m),
+            ClientError::OAuth(OAuthSettingsError::Flow(m)) => CognitoError::invalid_oauth_flow(m),
+            ClientError::OAuth(e @ OAuthSettingsError::UnknownScope(_)) => {
+                CognitoError::scope_does_not_exist(e.to_string())
+            }
             ClientError::Store(s) => s.into(),
             ClientError::Crypto(c) => {
                 tracing::error!(error = %c, "client secret could not be opened");
@@ -46,7 +53,20 @@ pub struct ClientSettingsWire {
     prevent_user_existence_errors: Option<String>,
     enable_token_revocation: Option<bool>,
     auth_session_validity: Option<u32>,
-    /// OAuth and other settings, stored and returned as given.
+    #[serde(rename = "AllowedOAuthFlowsUserPoolClient")]
+    allowed_oauth_flows_user_pool_client: Option<bool>,
+    #[serde(rename = "AllowedOAuthFlows")]
+    allowed_oauth_flows: Option<Vec<String>>,
+    #[serde(rename = "AllowedOAuthScopes")]
+    allowed_oauth_scopes: Option<Vec<String>>,
+    #[serde(rename = "CallbackURLs")]
+    callback_urls: Option<Vec<String>>,
+    #[serde(rename = "LogoutURLs")]
+    logout_urls: Option<Vec<String>>,
+    #[serde(rename = "DefaultRedirectURI")]
+    default_redirect_uri: Option<String>,
+    supported_identity_providers: Option<Vec<String>>,
+    /// Other settings, stored and returned as given.
     #[serde(flatten)]
     rest: Map<String, Value>,
 }
@@ -162,7 +182,35 @@ fn config_from(s: ClientSettingsWire) -> Result<ClientConfig, CognitoError> {
             return Err(CognitoError::invalid_parameter(format!("Unknown PreventUserExistenceErrors {other}.")))
         }
     };
+    let flows = s
+        .allowed_oauth_flows
+        .unwrap_or_default()
+        .iter()
+        .map(|f| OAuthFlow::parse(f).ok_or_else(|| CognitoError::invalid_parameter(format!("Unknown OAuth flow {f}."))))
+        .collect::<Result<Vec<_>, _>>()?;
+    let mut flows = flows;
+    flows.sort();
+    flows.dedup();
+    let dedup = |v: Option<Vec<String>>| {
+        let mut out: Vec<String> = Vec::new();
+        for x in v.unwrap_or_default() {
+            if !out.contains(&x) {
+                out.push(x);
+            }
+        }
+        out
+    };
+    let oauth = OAuthSettings {
+        enabled: s.allowed_oauth_flows_user_pool_client.unwrap_or(false),
+        flows,
+        scopes: dedup(s.allowed_oauth_scopes),
+        callback_urls: dedup(s.callback_urls),
+        logout_urls: dedup(s.logout_urls),
+        default_redirect_uri: s.default_redirect_uri,
+        identity_providers: dedup(s.supported_identity_providers),
+    };
     let config = ClientConfig {
+        oauth,
         auth_flows,
         access_token,
         id_token,
@@ -235,6 +283,27 @@ fn client_to_wire(st: &CognitoState, c: &AppClient, with_secret: bool) -> Result
         Value::from(if cfg.prevent_user_existence_errors { "ENABLED" } else { "LEGACY" }),
     );
     o.insert("EnableTokenRevocation".into(), Value::from(cfg.enable_token_revocation));
+    let oa = &cfg.oauth;
+    o.insert("AllowedOAuthFlowsUserPoolClient".into(), Value::from(oa.enabled));
+    let list = |v: &Vec<String>| Value::from(v.clone());
+    if !oa.flows.is_empty() {
+        o.insert("AllowedOAuthFlows".into(), Value::from(oa.flows.iter().map(|f| f.as_str()).collect::<Vec<_>>()));
+    }
+    if !oa.scopes.is_empty() {
+        o.insert("AllowedOAuthScopes".into(), list(&oa.scopes));
+    }
+    if !oa.callback_urls.is_empty() {
+        o.insert("CallbackURLs".into(), list(&oa.callback_urls));
+    }
+    if !oa.logout_urls.is_empty() {
+        o.insert("LogoutURLs".into(), list(&oa.logout_urls));
+    }
+    if let Some(d) = &oa.default_redirect_uri {
+        o.insert("DefaultRedirectURI".into(), Value::from(d.clone()));
+    }
+    if !oa.identity_providers.is_empty() {
+        o.insert("SupportedIdentityProviders".into(), list(&oa.identity_providers));
+    }
     o.insert("AuthSessionValidity".into(), Value::from(cfg.auth_session_validity_minutes));
     Ok(Value::Object(o))
 }

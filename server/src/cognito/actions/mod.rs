@@ -4,6 +4,7 @@ pub mod auth;
 pub mod clients;
 pub mod groups;
 pub mod pools;
+pub mod resource_servers;
 pub mod users;
 
 use super::error::CognitoError;
@@ -69,6 +70,11 @@ pub async fn run(st: &CognitoState, action: &str, caller: &Caller, body: Value) 
         "AdminListGroupsForUser" => groups::admin_list_groups_for_user(st, caller.admin()?, parse(body)?).await,
         "ListUsersInGroup" => groups::list_users_in_group(st, caller.admin()?, parse(body)?).await,
         "ListUsers" => groups::list_users(st, caller.admin()?, parse(body)?).await,
+        "CreateResourceServer" => resource_servers::create_resource_server(st, caller.admin()?, parse(body)?).await,
+        "DescribeResourceServer" => resource_servers::describe_resource_server(st, caller.admin()?, parse(body)?).await,
+        "UpdateResourceServer" => resource_servers::update_resource_server(st, caller.admin()?, parse(body)?).await,
+        "DeleteResourceServer" => resource_servers::delete_resource_server(st, caller.admin()?, parse(body)?).await,
+        "ListResourceServers" => resource_servers::list_resource_servers(st, caller.admin()?, parse(body)?).await,
         other => Err(CognitoError::unknown_operation(format!("Cognate does not implement {other} yet."))),
     }
 }
