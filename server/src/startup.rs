@@ -246,6 +246,12 @@ fn routes(
         .route("/oauth2/hosted.css", get(crate::oauth::hosted::base_css))
         .route("/login", get(crate::oauth::hosted::login_page_get).post(crate::oauth::hosted::login_post))
         .route("/logout", get(crate::oauth::hosted::logout))
+        .route("/signup", get(crate::oauth::pages::signup_get).post(crate::oauth::pages::signup_post))
+        .route("/confirmUser", get(crate::oauth::pages::confirm_get).post(crate::oauth::pages::confirm_post))
+        .route("/resendCode", get(crate::oauth::pages::resend))
+        .route("/forgotPassword", get(crate::oauth::pages::forgot_get).post(crate::oauth::pages::forgot_post))
+        .route("/confirmForgotPassword", get(crate::oauth::pages::reset_get).post(crate::oauth::pages::reset_post))
+        .route("/newPassword", axum::routing::post(crate::oauth::pages::new_password_post))
         .with_state(oauth);
     // The console (pages, form posts, server functions) carries sessions, CSRF checks and
     // the page guard; the Cognito API, the JWKS and health checks use no cookies and skip

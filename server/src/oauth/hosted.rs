@@ -25,7 +25,7 @@ pub async fn base_css() -> Response {
     r
 }
 
-fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
+pub(super) fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
     headers
         .get_all(header::COOKIE)
         .iter()
@@ -36,7 +36,7 @@ fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
         .map(|(_, v)| v.to_owned())
 }
 
-fn cookie_name(st: &OAuthState, base: &str) -> String {
+pub(super) fn cookie_name(st: &OAuthState, base: &str) -> String {
     if st.https() {
         format!("__Host-{base}")
     } else {
@@ -44,7 +44,7 @@ fn cookie_name(st: &OAuthState, base: &str) -> String {
     }
 }
 
-fn set_cookie(st: &OAuthState, name: &str, value: &str, max_age: Option<u64>) -> HeaderValue {
+pub(super) fn set_cookie(st: &OAuthState, name: &str, value: &str, max_age: Option<u64>) -> HeaderValue {
     let mut c = format!("{name}={value}; Path=/; HttpOnly; SameSite=Lax");
     if st.https() {
         c.push_str("; Secure");
@@ -55,7 +55,7 @@ fn set_cookie(st: &OAuthState, name: &str, value: &str, max_age: Option<u64>) ->
     HeaderValue::from_str(&c).unwrap_or_else(|_| HeaderValue::from_static("invalid=1; Max-Age=0"))
 }
 
-fn sso_cookie(st: &OAuthState, pool_id: &str) -> String {
+pub(super) fn sso_cookie(st: &OAuthState, pool_id: &str) -> String {
     cookie_name(st, &format!("cognate_sso_{pool_id}"))
 }
 
@@ -87,7 +87,7 @@ fn csp(redirect_uri: Option<&str>) -> HeaderValue {
     HeaderValue::from_str(&v).unwrap_or_else(|_| HeaderValue::from_static("default-src 'none'"))
 }
 
-fn html(status: StatusCode, body: String, redirect_uri: Option<&str>) -> Response {
+pub(super) fn html(status: StatusCode, body: String, redirect_uri: Option<&str>) -> Response {
     let mut r = (status, axum::response::Html(body)).into_response();
     let h = r.headers_mut();
     h.insert(header::CONTENT_SECURITY_POLICY, csp(redirect_uri));
@@ -96,7 +96,7 @@ fn html(status: StatusCode, body: String, redirect_uri: Option<&str>) -> Respons
     r
 }
 
-fn chrome(title: &str, app_name: &str) -> Chrome {
+pub(super) fn chrome(title: &str, app_name: &str) -> Chrome {
     Chrome {
         title: title.into(),
         app_name: app_name.into(),
@@ -106,11 +106,11 @@ fn chrome(title: &str, app_name: &str) -> Chrome {
     }
 }
 
-fn error_page(status: StatusCode, message: &str) -> Response {
+pub(super) fn error_page(status: StatusCode, message: &str) -> Response {
     html(status, render_error(chrome("Something went wrong", "Sign in"), message.to_owned()), None)
 }
 
-fn redirect(to: &str, status: StatusCode) -> Response {
+pub(super) fn redirect(to: &str, status: StatusCode) -> Response {
     let mut r = status.into_response();
     if let Ok(v) = HeaderValue::from_str(to) {
         r.headers_mut().insert(header::LOCATION, v);
@@ -119,7 +119,7 @@ fn redirect(to: &str, status: StatusCode) -> Response {
     r
 }
 
-fn authorize_failure(e: AuthorizeError) -> Response {
+pub(super) fn authorize_failure(e: AuthorizeError) -> Response {
     match e {
         AuthorizeError::Page(m) => error_page(StatusCode::BAD_REQUEST, &m),
         AuthorizeError::Redirect(r) => redirect(&r.0, StatusCode::FOUND),
@@ -128,7 +128,7 @@ fn authorize_failure(e: AuthorizeError) -> Response {
 }
 
 /// The authorization request as (name, value) pairs, to carry in links and hidden inputs.
-fn param_pairs(p: &AuthorizeParams) -> Vec<(String, String)> {
+pub(super) fn param_pairs(p: &AuthorizeParams) -> Vec<(String, String)> {
     let mut v = Vec::new();
     let mut add = |k: &str, x: &Option<String>| {
         if let Some(x) = x {
@@ -147,11 +147,11 @@ fn param_pairs(p: &AuthorizeParams) -> Vec<(String, String)> {
     v
 }
 
-fn query_of(p: &AuthorizeParams) -> String {
+pub(super) fn query_of(p: &AuthorizeParams) -> String {
     url::form_urlencoded::Serializer::new(String::new()).extend_pairs(param_pairs(p)).finish()
 }
 
-fn params_from(form: &HashMap<String, String>) -> AuthorizeParams {
+pub(super) fn params_from(form: &HashMap<String, String>) -> AuthorizeParams {
     let g = |k: &str| form.get(k).cloned();
     AuthorizeParams {
         response_type: g("response_type"),
@@ -168,7 +168,7 @@ fn params_from(form: &HashMap<String, String>) -> AuthorizeParams {
 }
 
 /// The CSRF cookie (made when missing) and the token forms must echo.
-fn csrf(st: &OAuthState, headers: &HeaderMap) -> (String, Option<HeaderValue>) {
+pub(super) fn csrf(st: &OAuthState, headers: &HeaderMap) -> (String, Option<HeaderValue>) {
     let name = cookie_name(st, "cognate_csrf");
     match cookie(headers, &name).filter(|v| v.len() >= 32) {
         Some(v) => (st.master.mac(CSRF_CONTEXT, v.as_bytes()), None),
@@ -179,7 +179,7 @@ fn csrf(st: &OAuthState, headers: &HeaderMap) -> (String, Option<HeaderValue>) {
     }
 }
 
-fn csrf_ok(st: &OAuthState, headers: &HeaderMap, form: &HashMap<String, String>) -> bool {
+pub(super) fn csrf_ok(st: &OAuthState, headers: &HeaderMap, form: &HashMap<String, String>) -> bool {
     let name = cookie_name(st, "cognate_csrf");
     let (Some(c), Some(t)) = (cookie(headers, &name), form.get("_csrf")) else { return false };
     // A cross-site post carries a foreign Origin; same-origin posts and old browsers pass.
@@ -192,12 +192,12 @@ fn csrf_ok(st: &OAuthState, headers: &HeaderMap, form: &HashMap<String, String>)
     ct_eq(st.master.mac(CSRF_CONTEXT, c.as_bytes()).as_bytes(), t.as_bytes())
 }
 
-fn form_fields(body: &[u8]) -> HashMap<String, String> {
+pub(super) fn form_fields(body: &[u8]) -> HashMap<String, String> {
     url::form_urlencoded::parse(body).map(|(k, v)| (k.to_string(), v.to_string())).collect()
 }
 
 /// Completes the authorization for a signed-in user and sends the browser back.
-async fn finish(
+pub(super) async fn finish(
     st: &OAuthState,
     a: &Authorization,
     user: &domain::user::User,
@@ -264,7 +264,7 @@ fn login_page(f: LoginForm<'_>) -> String {
     })
 }
 
-fn with_cookie(mut r: Response, c: Option<HeaderValue>) -> Response {
+pub(super) fn with_cookie(mut r: Response, c: Option<HeaderValue>) -> Response {
     if let Some(c) = c {
         r.headers_mut().append(header::SET_COOKIE, c);
     }
@@ -276,13 +276,23 @@ pub async fn login_page_get(
     State(st): State<OAuthState>,
     headers: HeaderMap,
     Query(params): Query<AuthorizeParams>,
+    Query(flags): Query<HashMap<String, String>>,
 ) -> Response {
     let a = match st.oauth.authorize(&params).await {
         Ok(a) => a,
         Err(e) => return authorize_failure(e),
     };
     let (token, set) = csrf(&st, &headers);
-    let body = login_page(LoginForm { a: &a, csrf: token, username: String::new(), error: None, notice: None });
+    let flag = |k: &str| flags.get(k).is_some_and(|v| v == "1");
+    let notice = if flag("confirmed") {
+        Some("Your account is confirmed. You can sign in now.".to_owned())
+    } else if flag("reset") {
+        Some("Your password has been reset. Sign in with the new password.".to_owned())
+    } else {
+        None
+    };
+    let username = flags.get("username").cloned().unwrap_or_default();
+    let body = login_page(LoginForm { a: &a, csrf: token, username, error: None, notice });
     with_cookie(html(StatusCode::OK, body, Some(&a.redirect_uri)), set)
 }
 
@@ -314,22 +324,19 @@ pub async fn login_post(State(st): State<OAuthState>, headers: HeaderMap, body: 
         return again("Enter your username and password.".into(), StatusCode::BAD_REQUEST);
     }
     match st.users.hosted_sign_in(&a.pool, &a.client, &username, Password::new(password)).await {
-        Ok(PasswordCheck::Valid(user)) => {
-            let value = match st.oauth.start_session(&a.pool, &user).await {
-                Ok(v) => v,
-                Err(e) => return error_page(StatusCode::INTERNAL_SERVER_ERROR, &e.description),
-            };
-            let name = sso_cookie(&st, a.pool.id.as_str());
-            let r = finish(&st, &a, &user, st_now(&st), StatusCode::SEE_OTHER).await;
-            with_cookie(r, Some(set_cookie(&st, &name, &value, Some(domain::oauth::HOSTED_SESSION_LIFETIME.as_secs()))))
+        Ok(PasswordCheck::Valid(user)) => signed_in(&st, &a, &user).await,
+        Ok(PasswordCheck::NewPasswordRequired { session, username, .. }) => {
+            let body = super::pages::new_password_page(&a, token.clone(), &session, &username, None);
+            with_cookie(html(StatusCode::OK, body, Some(&a.redirect_uri)), set.clone())
         }
-        Ok(PasswordCheck::NewPasswordRequired { .. }) => again(
-            "You must choose a new password before signing in. This page cannot do that yet.".into(),
-            StatusCode::BAD_REQUEST,
-        ),
         Err(UserError::NotAuthorized(m)) => again(m, StatusCode::BAD_REQUEST),
         Err(UserError::UserNotFound) => again("User does not exist.".into(), StatusCode::BAD_REQUEST),
-        Err(UserError::UserNotConfirmed) => again("Your account is not confirmed yet.".into(), StatusCode::BAD_REQUEST),
+        Err(UserError::UserNotConfirmed) => {
+            let mut q = param_pairs(&a.params);
+            q.push(("username".into(), username.clone()));
+            let q = url::form_urlencoded::Serializer::new(String::new()).extend_pairs(q).finish();
+            redirect(&format!("/confirmUser?{q}"), StatusCode::SEE_OTHER)
+        }
         Err(UserError::PasswordResetRequired) => {
             again("Your password must be reset. Use \"Forgot your password?\".".into(), StatusCode::BAD_REQUEST)
         }
@@ -343,8 +350,15 @@ pub async fn login_post(State(st): State<OAuthState>, headers: HeaderMap, body: 
     }
 }
 
-fn st_now(st: &OAuthState) -> domain::Timestamp {
-    st.oauth.now()
+/// A user just proved who they are: start the SSO session and complete the request.
+pub(super) async fn signed_in(st: &OAuthState, a: &Authorization, user: &domain::user::User) -> Response {
+    let value = match st.oauth.start_session(&a.pool, user).await {
+        Ok(v) => v,
+        Err(e) => return error_page(StatusCode::INTERNAL_SERVER_ERROR, &e.description),
+    };
+    let name = sso_cookie(st, a.pool.id.as_str());
+    let r = finish(st, a, user, st.oauth.now(), StatusCode::SEE_OTHER).await;
+    with_cookie(r, Some(set_cookie(st, &name, &value, Some(domain::oauth::HOSTED_SESSION_LIFETIME.as_secs()))))
 }
 
 /// `GET /logout?client_id=...&logout_uri=...`: ends the hosted session and returns to a

@@ -4,6 +4,7 @@
 //! OAuth's own error format.
 
 pub mod hosted;
+pub mod pages;
 
 use axum::extract::{Path, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};

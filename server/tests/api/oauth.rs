@@ -588,3 +588,107 @@ async fn the_sign_in_form_refuses_posts_without_its_token_and_shows_errors_inlin
     assert!(html.contains("value=\"ann\""));
     assert!(!html.contains("wrong-password"), "the password is never echoed");
 }
+
+/// Fills and posts the form of `page` (a path), returning the response.
+async fn post_page(app: &TestApp, page: &str, action: &str, fields: &[(&str, &str)]) -> reqwest::Response {
+    let r = app.client.get(app.url(page)).send().await.unwrap();
+    assert_eq!(r.status(), 200, "{page}");
+    let html = r.text().await.unwrap();
+    assert!(html.contains(&format!("action=\"{action}\"")), "{page} posts to {action}");
+    let mut form = hidden_inputs(&html);
+    for (k, v) in fields {
+        form.push(((*k).to_owned(), (*v).to_owned()));
+    }
+    app.client.post(app.url(action)).form(&form).send().await.unwrap()
+}
+
+#[tokio::test]
+async fn hosted_pages_sign_up_confirm_reset_and_replace_a_temporary_password() {
+    let app = spawn_app().await;
+    let c = app.cognito();
+    let p = oauth_pool(&c).await;
+    let f = authorize_url(&app, &p.client_id, &[]);
+    let login = location(&app.client.get(&f.url).send().await.unwrap());
+    let q = login.trim_start_matches("/login?").to_owned();
+
+    // Sign up: the password policy is shown; a weak password is refused inline.
+    let html = app.client.get(app.url(&format!("/signup?{q}"))).send().await.unwrap().text().await.unwrap();
+    assert!(html.contains("At least 8 characters") && html.contains("for=\"attr_email\""), "{html}");
+    let weak = post_page(
+        &app,
+        &format!("/signup?{q}"),
+        "/signup",
+        &[("username", "bob"), ("password", "short"), ("attr_email", "bob@example.com")],
+    )
+    .await;
+    assert_eq!(weak.status(), 400);
+    assert!(weak.text().await.unwrap().contains("Password did not conform with policy"));
+    let r = post_page(
+        &app,
+        &format!("/signup?{q}"),
+        "/signup",
+        &[("username", "bob"), ("password", PASSWORD), ("attr_email", "bob@example.com")],
+    )
+    .await;
+    assert_eq!(r.status(), 303);
+    let confirm = location(&r);
+    assert!(confirm.starts_with("/confirmUser?"), "{confirm}");
+
+    // Confirm with the emailed code: a wrong code first, then the right one.
+    let code = app.smtp.next_to("bob@example.com").await.code();
+    let wrong = post_page(&app, &confirm, "/confirmUser", &[("username", "bob"), ("code", "000000")]).await;
+    assert_eq!(wrong.status(), 400);
+    assert!(wrong.text().await.unwrap().contains("Invalid verification code"));
+    let r = post_page(&app, &confirm, "/confirmUser", &[("username", "bob"), ("code", &code)]).await;
+    assert_eq!(r.status(), 303);
+    let back_to_login = location(&r);
+    assert!(back_to_login.starts_with("/login?") && back_to_login.contains("confirmed=1"));
+    let html = app.client.get(app.url(&back_to_login)).send().await.unwrap().text().await.unwrap();
+    assert!(html.contains("Your account is confirmed"));
+    let fresh = browser_client(&app.address);
+    let back = sign_in_with(&app, &fresh, &f.url, "bob", PASSWORD).await;
+    assert!(query_param(&back, "code").is_some(), "{back}");
+
+    // Forgot password: a code by email, a new password, then sign in with it.
+    let r = post_page(&app, &format!("/forgotPassword?{q}"), "/forgotPassword", &[("username", "bob")]).await;
+    assert_eq!(r.status(), 303);
+    let reset = location(&r);
+    let code = app.smtp.next_to("bob@example.com").await.code();
+    let r = post_page(
+        &app,
+        &reset,
+        "/confirmForgotPassword",
+        &[("username", "bob"), ("code", &code), ("password", "Another-Horse-7")],
+    )
+    .await;
+    assert_eq!(r.status(), 303);
+    assert!(location(&r).contains("reset=1"));
+    let fresh = browser_client(&app.address);
+    let back = sign_in_with(&app, &fresh, &f.url, "bob", "Another-Horse-7").await;
+    assert!(query_param(&back, "code").is_some());
+
+    // A temporary password leads to the new-password page, then to the app.
+    c.admin_create_user()
+        .user_pool_id(&p.pool)
+        .username("cid")
+        .temporary_password("Temp-Pass-123")
+        .message_action("SUPPRESS".into())
+        .send()
+        .await
+        .unwrap();
+    let fresh = browser_client(&app.address);
+    let login = location(&fresh.get(&f.url).send().await.unwrap());
+    let html = fresh.get(app.url(&login)).send().await.unwrap().text().await.unwrap();
+    let mut form = hidden_inputs(&html);
+    form.push(("username".into(), "cid".into()));
+    form.push(("password".into(), "Temp-Pass-123".into()));
+    let r = fresh.post(app.url("/login")).form(&form).send().await.unwrap();
+    assert_eq!(r.status(), 200);
+    let html = r.text().await.unwrap();
+    assert!(html.contains("action=\"/newPassword\""), "{html}");
+    let mut form = hidden_inputs(&html);
+    form.push(("password".into(), "Brand-New-Pass-1".into()));
+    let r = fresh.post(app.url("/newPassword")).form(&form).send().await.unwrap();
+    assert_eq!(r.status(), 303);
+    assert!(query_param(&location(&r), "code").is_some());
+}

@@ -43,6 +43,24 @@ impl Default for PasswordPolicy {
 pub const PASSWORD_SYMBOLS: &str = "^$*.[]{}()?\"!@#%&/\\,><':;|_~`=+- ";
 
 impl PasswordPolicy {
+    /// The rules in words, for sign-up and reset forms.
+    pub fn describe(&self) -> Vec<String> {
+        let mut v = vec![format!("At least {} characters", self.minimum_length)];
+        if self.require_lowercase {
+            v.push("A lower-case letter".into());
+        }
+        if self.require_uppercase {
+            v.push("An upper-case letter".into());
+        }
+        if self.require_numbers {
+            v.push("A number".into());
+        }
+        if self.require_symbols {
+            v.push("A symbol such as ! @ # $ % ^ & *".into());
+        }
+        v
+    }
+
     /// What `password` lacks, as Cognito words it; `None` when it complies.
     pub fn violation(&self, password: &str) -> Option<String> {
         let n = password.chars().count();

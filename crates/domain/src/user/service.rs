@@ -1017,7 +1017,32 @@ impl UserService {
     ) -> Result<AuthStep, UserError> {
         let (client, pool) = self.client_and_pool(client_id).await?;
         self.check_secret(&client, username, secret_hash)?;
-        let s = self.open_session(session, &client, "NEW_PASSWORD_REQUIRED")?;
+        let user = self.complete_new_password(&pool, &client, session, new_password, attributes).await?;
+        let now = self.clock.now();
+        let groups = self.store.groups_of_user(&pool.id, &user.username_key).await?;
+        Ok(AuthStep::Authenticated(self.tokens.issue(&pool, &client, &user, &groups, now, None).await?))
+    }
+
+    /// NEW_PASSWORD_REQUIRED on the hosted pages: sets the password and returns the user.
+    pub async fn hosted_new_password(
+        &self,
+        pool: &UserPool,
+        client: &AppClient,
+        session: &str,
+        new_password: Password,
+    ) -> Result<User, UserError> {
+        self.complete_new_password(pool, client, session, new_password, Vec::new()).await
+    }
+
+    async fn complete_new_password(
+        &self,
+        pool: &UserPool,
+        client: &AppClient,
+        session: &str,
+        new_password: Password,
+        attributes: Vec<(String, String)>,
+    ) -> Result<User, UserError> {
+        let s = self.open_session(session, client, "NEW_PASSWORD_REQUIRED")?;
         let mut user = self.store.find_user(&pool.id, &s.username_key).await?.ok_or(UserError::UserNotFound)?;
         if user.status != UserStatus::ForceChangePassword {
             return Err(UserError::NotAuthorized("Invalid session for the user.".into()));
@@ -1041,7 +1066,7 @@ impl UserService {
         user.status = UserStatus::Confirmed;
         let now = self.clock.now();
         user.updated_at = now;
-        let w = self.write(&pool, &user);
+        let w = self.write(pool, &user);
         match self.store.update_user(&w).await {
             Ok(_) => {}
             Err(e) if is_conflict_on(&e, "user_aliases") => {
@@ -1049,8 +1074,7 @@ impl UserService {
             }
             Err(e) => return Err(e.into()),
         }
-        let groups = self.store.groups_of_user(&pool.id, &user.username_key).await?;
-        Ok(AuthStep::Authenticated(self.tokens.issue(&pool, &client, &user, &groups, now, None).await?))
+        Ok(user)
     }
 
     /// REFRESH_TOKEN_AUTH: new ID and access tokens for a valid refresh token. Reads only.
