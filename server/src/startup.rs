@@ -141,6 +141,7 @@ impl Application {
             }
         };
         Delivery::new(store.clone(), clock.clone(), master.clone(), mailer).spawn(users.outbox_signal());
+        let branding = domain::branding::BrandingService::new(store.clone(), clock.clone());
         let oauth_state = crate::oauth::OAuthState {
             oauth: domain::oauth::OAuthService::new(
                 store.clone(),
@@ -154,8 +155,11 @@ impl Application {
             clients: clients.clone(),
             master: master.clone(),
             public_url: settings.public_url.clone(),
+            branding: branding.clone(),
         };
         let cognito = CognitoState {
+            branding,
+            public_url: settings.public_url.as_str().trim_end_matches('/').to_owned(),
             pools: services.pools.clone(),
             clients,
             users,
@@ -244,6 +248,8 @@ fn routes(
         .route("/oauth2/revoke", post(crate::oauth::revoke))
         .route("/oauth2/authorize", get(crate::oauth::hosted::authorize))
         .route("/oauth2/hosted.css", get(crate::oauth::hosted::base_css))
+        .route("/oauth2/branding/{pool}/{client}/style.css", get(crate::oauth::hosted::branding_css))
+        .route("/oauth2/branding/{pool}/{client}/logo", get(crate::oauth::hosted::branding_logo))
         .route("/login", get(crate::oauth::hosted::login_page_get).post(crate::oauth::hosted::login_post))
         .route("/logout", get(crate::oauth::hosted::logout))
         .route("/signup", get(crate::oauth::pages::signup_get).post(crate::oauth::pages::signup_post))

@@ -8,6 +8,7 @@
 
 pub mod access;
 pub mod admin_key;
+pub mod branding;
 pub mod client;
 pub mod clock;
 pub mod crypto;

@@ -3,6 +3,7 @@
 //! knows which database is behind them. One method is one transaction.
 
 use crate::admin_key::AdminKeyRecord;
+use crate::branding::UiCustomization;
 use crate::client::{AppClient, ClientId};
 use crate::clock::Timestamp;
 use crate::group::Group;
@@ -307,6 +308,19 @@ pub trait OAuthStore: Send + Sync {
     async fn purge_expired_oauth(&self, now: Timestamp) -> Result<u64, StoreError>;
 }
 
+/// Hosted-page branding.
+#[async_trait]
+pub trait BrandingStore: Send + Sync {
+    /// The customization of a pool (`client_id` = `ALL`) or client.
+    async fn find_ui_customization(
+        &self,
+        pool: &UserPoolId,
+        client_id: &str,
+    ) -> Result<Option<UiCustomization>, StoreError>;
+    /// Inserts or replaces a customization.
+    async fn put_ui_customization(&self, c: &UiCustomization) -> Result<(), StoreError>;
+}
+
 /// Liveness of the database itself.
 #[async_trait]
 pub trait HealthStore: Send + Sync {
@@ -327,6 +341,7 @@ pub trait Store:
     + ThrottleStore
     + SessionRecordStore
     + OAuthStore
+    + BrandingStore
     + HealthStore
 {
 }
@@ -343,6 +358,7 @@ impl<T> Store for T where
         + ThrottleStore
         + SessionRecordStore
         + OAuthStore
+        + BrandingStore
         + HealthStore
 {
 }

@@ -37,6 +37,10 @@ pub struct CognitoState {
     pub users: domain::user::UserService,
     /// Groups.
     pub groups: domain::group::GroupService,
+    /// Hosted-page branding.
+    pub branding: domain::branding::BrandingService,
+    /// `COGNATE_PUBLIC_URL` without the trailing slash.
+    pub public_url: String,
     /// Resource servers and custom scopes.
     pub resource_servers: domain::resource_server::ResourceServerService,
     /// Tokens and keys.

@@ -106,6 +106,57 @@ pub(super) fn chrome(title: &str, app_name: &str) -> Chrome {
     }
 }
 
+/// The page chrome with the client's (or pool's) logo and stylesheet, when set.
+pub(super) fn branded_chrome(a: &Authorization, title: &str) -> Chrome {
+    let mut c = chrome(title, &a.client.name);
+    if let Some(b) = &a.branding {
+        let base = format!("/oauth2/branding/{}/{}", b.pool_id.as_str(), b.client_id);
+        if b.css.is_some() {
+            c.css_url = Some(format!("{base}/style.css?v={}", b.version));
+        }
+        if b.logo.is_some() {
+            c.logo_url = Some(format!("{base}/logo?v={}", b.version));
+        }
+    }
+    c
+}
+
+/// `GET /oauth2/branding/{pool}/{client}/style.css`.
+pub async fn branding_css(
+    State(st): State<OAuthState>,
+    axum::extract::Path((pool, client)): axum::extract::Path<(String, String)>,
+) -> Response {
+    match st.branding_of(&pool, &client).await {
+        Some(b) if b.css.is_some() => {
+            let mut r = b.css.unwrap_or_default().into_response();
+            let h = r.headers_mut();
+            h.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/css; charset=utf-8"));
+            h.insert(header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=300"));
+            r
+        }
+        _ => StatusCode::NOT_FOUND.into_response(),
+    }
+}
+
+/// `GET /oauth2/branding/{pool}/{client}/logo`: only ever a PNG or JPEG that decoded.
+pub async fn branding_logo(
+    State(st): State<OAuthState>,
+    axum::extract::Path((pool, client)): axum::extract::Path<(String, String)>,
+) -> Response {
+    match st.branding_of(&pool, &client).await.and_then(|b| b.logo) {
+        Some((bytes, kind)) => {
+            let mut r = bytes.into_response();
+            let h = r.headers_mut();
+            h.insert(header::CONTENT_TYPE, HeaderValue::from_static(kind.content_type()));
+            h.insert(header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=300"));
+            h.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static("default-src 'none'; sandbox"));
+            h.insert(header::CONTENT_DISPOSITION, HeaderValue::from_static("inline"));
+            r
+        }
+        None => StatusCode::NOT_FOUND.into_response(),
+    }
+}
+
 pub(super) fn error_page(status: StatusCode, message: &str) -> Response {
     html(status, render_error(chrome("Something went wrong", "Sign in"), message.to_owned()), None)
 }
@@ -252,7 +303,7 @@ fn login_page(f: LoginForm<'_>) -> String {
     user.value = f.username;
     let password = Field::new("password", "Password", "password", "current-password");
     render_form(FormPage {
-        chrome: chrome("Sign in", &f.a.client.name),
+        chrome: branded_chrome(f.a, "Sign in"),
         action: "/login".into(),
         hidden,
         fields: vec![user, password],

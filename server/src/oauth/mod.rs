@@ -35,9 +35,23 @@ pub struct OAuthState {
     pub master: MasterKey,
     /// `COGNATE_PUBLIC_URL`.
     pub public_url: Url,
+    /// Hosted-page branding.
+    pub branding: domain::branding::BrandingService,
 }
 
 impl OAuthState {
+    /// The customization stored for exactly this pool and client (`ALL` for the pool).
+    pub async fn branding_of(&self, pool: &str, client: &str) -> Option<domain::branding::UiCustomization> {
+        let pid = domain::pool::UserPoolId::parse(pool)?;
+        match self.branding.stored(&pid, client).await {
+            Ok(b) => b,
+            Err(e) => {
+                tracing::error!(error = %e, "branding lookup failed");
+                None
+            }
+        }
+    }
+
     fn base(&self) -> String {
         self.public_url.as_str().trim_end_matches('/').to_owned()
     }

@@ -21,13 +21,7 @@ use std::collections::HashMap;
 const ATTR: &str = "attr_";
 
 fn chrome(a: &Authorization, title: &str) -> Chrome {
-    Chrome {
-        title: title.into(),
-        app_name: a.client.name.clone(),
-        logo_url: None,
-        css_url: None,
-        base_css_url: "/oauth2/hosted.css".into(),
-    }
+    super::hosted::branded_chrome(a, title)
 }
 
 fn query(a: &Authorization, extra: &[(&str, &str)]) -> String {

@@ -692,3 +692,85 @@ async fn hosted_pages_sign_up_confirm_reset_and_replace_a_temporary_password() {
     assert_eq!(r.status(), 303);
     assert!(query_param(&location(&r), "code").is_some());
 }
+
+fn tiny_png() -> Vec<u8> {
+    // A valid 1x1 PNG (red pixel).
+    use base64::Engine as _;
+    base64::engine::general_purpose::STANDARD
+        .decode("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8DwHwAFBQIAX8jx0gAAAABJRU5ErkJggg==")
+        .unwrap()
+}
+
+#[tokio::test]
+async fn branding_is_validated_and_shown_on_the_hosted_pages_client_over_pool() {
+    use aws_sdk_cognitoidentityprovider::primitives::Blob;
+    let app = spawn_app().await;
+    let c = app.cognito();
+    let p = oauth_pool(&c).await;
+    let code = |e: &aws_sdk_cognitoidentityprovider::error::SdkError<_, _>| format!("{e:?}");
+
+    // Refused: CSS that loads from elsewhere (the message names the rule) and an SVG logo.
+    let err = c
+        .set_ui_customization()
+        .user_pool_id(&p.pool)
+        .css(".cg-card { color: red }\n.cg-logo { background: url(https://evil.example/t.png) }")
+        .send()
+        .await
+        .unwrap_err();
+    let text = code(&err);
+    assert!(text.contains("InvalidParameterException") && text.contains(".cg-logo"), "{text}");
+    let err = c
+        .set_ui_customization()
+        .user_pool_id(&p.pool)
+        .image_file(Blob::new(b"<svg xmlns='http://www.w3.org/2000/svg'/>".to_vec()))
+        .send()
+        .await
+        .unwrap_err();
+    assert!(code(&err).contains("PNG or JPEG"));
+
+    // The pool's branding.
+    let set = c
+        .set_ui_customization()
+        .user_pool_id(&p.pool)
+        .css(".cg-card { border: 3px solid #123456 }")
+        .image_file(Blob::new(tiny_png()))
+        .send()
+        .await
+        .unwrap();
+    let ui = set.ui_customization().unwrap();
+    assert!(ui.css().unwrap().contains("#123456"));
+    let image_url = ui.image_url().unwrap().to_owned();
+    let got = c.get_ui_customization().user_pool_id(&p.pool).client_id(&p.client_id).send().await.unwrap();
+    assert!(
+        got.ui_customization().unwrap().css().unwrap().contains("#123456"),
+        "the pool's applies to the client"
+    );
+
+    let f = authorize_url(&app, &p.client_id, &[]);
+    let login = location(&app.client.get(&f.url).send().await.unwrap());
+    let html = app.client.get(app.url(&login)).send().await.unwrap().text().await.unwrap();
+    let css_href = regex::Regex::new(r#"href="(/oauth2/branding/[^"]+/style\.css\?v=[^"]+)""#).unwrap();
+    let href = css_href.captures(&html).expect("the branding stylesheet is linked")[1].replace("&amp;", "&");
+    let css = app.client.get(app.url(&href)).send().await.unwrap();
+    assert_eq!(css.headers()["content-type"], "text/css; charset=utf-8");
+    assert!(css.text().await.unwrap().contains("#123456"));
+    assert!(html.contains("class=\"cg-logo\""));
+    let logo = reqwest::get(&image_url).await.unwrap();
+    assert_eq!(logo.headers()["content-type"], "image/png");
+    assert_eq!(logo.headers()["x-content-type-options"], "nosniff");
+    assert_eq!(logo.bytes().await.unwrap().as_ref(), tiny_png().as_slice());
+
+    // The client's own branding wins over the pool's.
+    c.set_ui_customization()
+        .user_pool_id(&p.pool)
+        .client_id(&p.client_id)
+        .css(".cg-button { background: #654321 }")
+        .send()
+        .await
+        .unwrap();
+    let html = app.client.get(app.url(&login)).send().await.unwrap().text().await.unwrap();
+    let href = css_href.captures(&html).unwrap()[1].replace("&amp;", "&");
+    assert!(href.contains(&p.client_id));
+    let css = app.client.get(app.url(&href)).send().await.unwrap().text().await.unwrap();
+    assert!(css.contains("#654321") && !css.contains("#123456"));
+}

@@ -104,6 +104,8 @@ pub struct Authorization {
     pub force_login: bool,
     /// The parameters, to carry through the hosted forms.
     pub params: AuthorizeParams,
+    /// The hosted pages' branding for this client (its own, else the pool's).
+    pub branding: Option<crate::branding::UiCustomization>,
 }
 
 /// Where to send the browser after a decision.
@@ -362,7 +364,15 @@ impl OAuthService {
                 "nonce is required for the implicit flow",
             ));
         }
+        let branding = match self.branding(&pool, &client).await {
+            Ok(b) => b,
+            Err(e) => {
+                tracing::error!(error = %e, "authorize: branding lookup failed");
+                return Err(AuthorizeError::Internal);
+            }
+        };
         Ok(Authorization {
+            branding,
             pool,
             client,
             flow,
@@ -732,6 +742,17 @@ impl OAuthService {
             return Err("logout_uri does not match a registered sign-out URL.".into());
         }
         Ok((pool, uri.to_owned()))
+    }
+
+    async fn branding(
+        &self,
+        pool: &UserPool,
+        client: &AppClient,
+    ) -> Result<Option<crate::branding::UiCustomization>, StoreError> {
+        if let Some(c) = self.store.find_ui_customization(&pool.id, client.id.as_str()).await? {
+            return Ok(Some(c));
+        }
+        self.store.find_ui_customization(&pool.id, crate::branding::ALL_CLIENTS).await
     }
 
     /// The current time on the service's clock.

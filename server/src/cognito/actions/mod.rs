@@ -1,6 +1,7 @@
 //! One file per area; `run` maps an action name to its function.
 
 pub mod auth;
+pub mod branding;
 pub mod clients;
 pub mod groups;
 pub mod pools;
@@ -75,6 +76,8 @@ pub async fn run(st: &CognitoState, action: &str, caller: &Caller, body: Value) 
         "UpdateResourceServer" => resource_servers::update_resource_server(st, caller.admin()?, parse(body)?).await,
         "DeleteResourceServer" => resource_servers::delete_resource_server(st, caller.admin()?, parse(body)?).await,
         "ListResourceServers" => resource_servers::list_resource_servers(st, caller.admin()?, parse(body)?).await,
+        "SetUICustomization" => branding::set_ui_customization(st, caller.admin()?, parse(body)?).await,
+        "GetUICustomization" => branding::get_ui_customization(st, caller.admin()?, parse(body)?).await,
         other => Err(CognitoError::unknown_operation(format!("Cognate does not implement {other} yet."))),
     }
 }
