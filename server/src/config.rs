@@ -40,6 +40,7 @@ pub const KEYS: &[Key] = &[
     Key { name: "site_dir", default: Some("target/site"), help: "directory with the built console assets (pkg/cognate.js, .wasm, .css)", flag: true },
     Key { name: "session_idle_timeout", default: Some("1800"), help: "console session idle timeout, seconds", flag: true },
     Key { name: "session_absolute_timeout", default: Some("43200"), help: "console session absolute timeout, seconds", flag: true },
+    Key { name: "prefix_domain_suffix", default: None, help: "parent domain of prefix pool domains: <prefix>.<suffix> serves that pool's hosted pages (default auth.<public_url host>)", flag: true },
     Key { name: "password_hash_workers", default: None, help: "argon2id worker threads (default: one per core)", flag: true },
     Key { name: "password_hash_queue", default: None, help: "sign-ins/sign-ups allowed to wait for a worker; beyond it callers get TooManyRequestsException at once (default: 16 per worker)", flag: true },
     Key { name: "bootstrap_operator_email", default: None, help: "creates the first console operator when none exists", flag: false },
@@ -198,6 +199,8 @@ pub struct Settings {
     pub site_dir: PathBuf,
     pub session_idle_timeout: Duration,
     pub session_absolute_timeout: Duration,
+    /// Parent domain of prefix pool domains.
+    pub prefix_domain_suffix: String,
     /// argon2id worker threads and how many jobs may wait for one.
     pub password_hash_workers: usize,
     pub password_hash_queue: usize,
@@ -360,6 +363,18 @@ impl Settings {
         };
         let session_idle_timeout = l.required("session_idle_timeout", seconds)?;
         let session_absolute_timeout = l.required("session_absolute_timeout", seconds)?;
+        let prefix_domain_suffix = l
+            .parse("prefix_domain_suffix", |v| {
+                let v = v.trim().trim_matches('.').to_ascii_lowercase();
+                let ok = !v.is_empty()
+                    && v.split('.').all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_alphanumeric() || c == '-'));
+                if ok {
+                    Ok(v)
+                } else {
+                    Err("expected a DNS name such as auth.example.com".into())
+                }
+            })?
+            .unwrap_or_else(|| format!("auth.{}", public_url.host_str().unwrap_or("localhost")));
         let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2);
         let count = |max: usize| {
             move |v: &str| -> Result<usize, String> {
@@ -394,6 +409,7 @@ impl Settings {
             site_dir,
             session_idle_timeout,
             session_absolute_timeout,
+            prefix_domain_suffix,
             password_hash_workers,
             password_hash_queue,
             bootstrap_operator,
@@ -418,6 +434,7 @@ impl Settings {
             site_dir: PathBuf::from("target/site"),
             session_idle_timeout: Duration::from_secs(1800),
             session_absolute_timeout: Duration::from_secs(43200),
+            prefix_domain_suffix: "auth.localhost".into(),
             password_hash_workers: 2,
             password_hash_queue: 32,
             bootstrap_operator: None,

@@ -142,6 +142,8 @@ impl Application {
         };
         Delivery::new(store.clone(), clock.clone(), master.clone(), mailer).spawn(users.outbox_signal());
         let branding = domain::branding::BrandingService::new(store.clone(), clock.clone());
+        let domains =
+            domain::pool_domain::PoolDomainService::new(store.clone(), clock.clone(), &settings.prefix_domain_suffix);
         let oauth_state = crate::oauth::OAuthState {
             oauth: domain::oauth::OAuthService::new(
                 store.clone(),
@@ -156,9 +158,11 @@ impl Application {
             master: master.clone(),
             public_url: settings.public_url.clone(),
             branding: branding.clone(),
+            domains: domains.clone(),
         };
         let cognito = CognitoState {
             branding,
+            domains,
             public_url: settings.public_url.as_str().trim_end_matches('/').to_owned(),
             pools: services.pools.clone(),
             clients,

@@ -18,6 +18,7 @@ pub mod oauth;
 pub mod operator;
 pub mod password;
 pub mod pool;
+pub mod pool_domain;
 pub mod ports;
 pub mod resource_server;
 pub mod secret;

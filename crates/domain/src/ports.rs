@@ -11,6 +11,7 @@ use crate::message::OutboxRecord;
 use crate::oauth::{AuthCode, HostedSession};
 use crate::operator::{Email, OperatorId, OperatorRecord};
 use crate::pool::{UserPool, UserPoolId};
+use crate::pool_domain::PoolDomain;
 use crate::resource_server::ResourceServer;
 use crate::throttle::ThrottleState;
 use crate::token::{RefreshRecord, StoredKey};
@@ -321,6 +322,21 @@ pub trait BrandingStore: Send + Sync {
     async fn put_ui_customization(&self, c: &UiCustomization) -> Result<(), StoreError>;
 }
 
+/// User pool domains.
+#[async_trait]
+pub trait PoolDomainStore: Send + Sync {
+    /// Adds a domain; [`StoreError::Conflict`] when the name is taken.
+    async fn insert_pool_domain(&self, d: &PoolDomain) -> Result<(), StoreError>;
+    /// A domain by name.
+    async fn find_pool_domain(&self, domain: &str) -> Result<Option<PoolDomain>, StoreError>;
+    /// Rewrites certificate and version.
+    async fn update_pool_domain(&self, d: &PoolDomain) -> Result<(), StoreError>;
+    /// Deletes a pool's domain; false when it has no such domain.
+    async fn delete_pool_domain(&self, pool: &UserPoolId, domain: &str) -> Result<bool, StoreError>;
+    /// A pool's domains.
+    async fn pool_domains(&self, pool: &UserPoolId) -> Result<Vec<PoolDomain>, StoreError>;
+}
+
 /// Liveness of the database itself.
 #[async_trait]
 pub trait HealthStore: Send + Sync {
@@ -342,6 +358,7 @@ pub trait Store:
     + SessionRecordStore
     + OAuthStore
     + BrandingStore
+    + PoolDomainStore
     + HealthStore
 {
 }
@@ -359,6 +376,7 @@ impl<T> Store for T where
         + SessionRecordStore
         + OAuthStore
         + BrandingStore
+        + PoolDomainStore
         + HealthStore
 {
 }

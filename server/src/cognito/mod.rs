@@ -39,6 +39,8 @@ pub struct CognitoState {
     pub groups: domain::group::GroupService,
     /// Hosted-page branding.
     pub branding: domain::branding::BrandingService,
+    /// Pool domains.
+    pub domains: domain::pool_domain::PoolDomainService,
     /// `COGNATE_PUBLIC_URL` without the trailing slash.
     pub public_url: String,
     /// Resource servers and custom scopes.

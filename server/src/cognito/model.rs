@@ -128,7 +128,15 @@ impl Model {
         let shapes = raw
             .shapes
             .into_iter()
-            .map(|(name, s)| {
+            .map(|(name, mut s)| {
+                if name == "DomainType" {
+                    // The model's pattern has no dots, yet Cognito takes custom domains
+                    // (auth.example.com) in the same member: accept DNS names.
+                    s.pattern = Some(
+                        "^[a-z0-9](?:[a-z0-9\\-]{0,61}[a-z0-9])?(?:\\.[a-z0-9](?:[a-z0-9\\-]{0,61}[a-z0-9])?)*$".into(),
+                    );
+                    s.max = Some(253.0);
+                }
                 let shape = match s.kind.as_str() {
                     "structure" => Shape::Structure {
                         members: s.members.into_iter().map(|(k, v)| (k, v.shape)).collect(),

@@ -236,7 +236,12 @@ pub(super) fn csrf_ok(st: &OAuthState, headers: &HeaderMap, form: &HashMap<Strin
     // A cross-site post carries a foreign Origin; same-origin posts and old browsers pass.
     if let Some(origin) = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) {
         let own = st.public_url.origin().ascii_serialization();
-        if origin != own && origin != "null" {
+        // Same origin: the public URL, or the host the form was served on (a pool domain).
+        let this_host = headers
+            .get(header::HOST)
+            .and_then(|h| h.to_str().ok())
+            .map(|h| format!("{}://{h}", st.public_url.scheme()));
+        if origin != own && Some(origin) != this_host.as_deref() {
             return false;
         }
     }
@@ -267,7 +272,7 @@ pub async fn authorize(
     headers: HeaderMap,
     Query(params): Query<AuthorizeParams>,
 ) -> Response {
-    let a = match st.oauth.authorize(&params).await {
+    let a = match st.oauth.authorize_on(&params, super::domain_pool(&st, &headers).await.as_ref()).await {
         Ok(a) => a,
         Err(e) => return authorize_failure(e),
     };
@@ -329,7 +334,7 @@ pub async fn login_page_get(
     Query(params): Query<AuthorizeParams>,
     Query(flags): Query<HashMap<String, String>>,
 ) -> Response {
-    let a = match st.oauth.authorize(&params).await {
+    let a = match st.oauth.authorize_on(&params, super::domain_pool(&st, &headers).await.as_ref()).await {
         Ok(a) => a,
         Err(e) => return authorize_failure(e),
     };
@@ -351,7 +356,7 @@ pub async fn login_page_get(
 pub async fn login_post(State(st): State<OAuthState>, headers: HeaderMap, body: axum::body::Bytes) -> Response {
     let form = form_fields(&body);
     let params = params_from(&form);
-    let a = match st.oauth.authorize(&params).await {
+    let a = match st.oauth.authorize_on(&params, super::domain_pool(&st, &headers).await.as_ref()).await {
         Ok(a) => a,
         Err(e) => return authorize_failure(e),
     };

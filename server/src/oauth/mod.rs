@@ -37,6 +37,25 @@ pub struct OAuthState {
     pub public_url: Url,
     /// Hosted-page branding.
     pub branding: domain::branding::BrandingService,
+    /// Pool domains (Host routing).
+    pub domains: domain::pool_domain::PoolDomainService,
+}
+
+/// The pool whose domain the request came to (`Host`), if any; the public URL's own host
+/// serves every pool.
+pub async fn domain_pool(st: &OAuthState, headers: &HeaderMap) -> Option<domain::pool::UserPoolId> {
+    let host = headers.get(header::HOST).and_then(|h| h.to_str().ok())?;
+    let own = st.public_url.host_str().unwrap_or("");
+    if host.split(':').next() == Some(own) {
+        return None;
+    }
+    match st.domains.pool_for_host(host).await {
+        Ok(p) => p,
+        Err(e) => {
+            tracing::error!(error = %e, "domain lookup failed");
+            None
+        }
+    }
 }
 
 impl OAuthState {
@@ -146,7 +165,8 @@ pub async fn token(State(st): State<OAuthState>, headers: HeaderMap, body: axum:
             client_id: f.get("client_id").cloned(),
             client_secret: f.get("client_secret").cloned(),
         };
-        st.oauth.token(&req, &auth).await
+        let on = domain_pool(&st, &headers).await;
+        st.oauth.token(&req, &auth, on.as_ref()).await
     }
     .await;
     match result {
@@ -161,7 +181,8 @@ pub async fn revoke(State(st): State<OAuthState>, headers: HeaderMap, body: axum
     let result = async {
         let f = form(&headers, &body)?;
         let auth = client_auth(&headers, &f)?;
-        st.oauth.revoke(f.get("token").map(String::as_str), &auth).await
+        let on = domain_pool(&st, &headers).await;
+        st.oauth.revoke(f.get("token").map(String::as_str), &auth, on.as_ref()).await
     }
     .await;
     match result {
@@ -186,7 +207,8 @@ pub async fn userinfo(State(st): State<OAuthState>, headers: HeaderMap) -> Respo
         r.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer realm=\"cognate\""));
         return no_store(r);
     };
-    match st.oauth.userinfo(token).await {
+    let on = domain_pool(&st, &headers).await;
+    match st.oauth.userinfo(token, on.as_ref()).await {
         Ok(claims) => no_store(Json(claims).into_response()),
         Err(e) => {
             let status = if e.error == "insufficient_scope" {

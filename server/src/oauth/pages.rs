@@ -157,7 +157,7 @@ pub async fn signup_get(
     headers: HeaderMap,
     Query(params): Query<AuthorizeParams>,
 ) -> Response {
-    let a = match st.oauth.authorize(&params).await {
+    let a = match st.oauth.authorize_on(&params, super::domain_pool(&st, &headers).await.as_ref()).await {
         Ok(a) => a,
         Err(e) => return authorize_failure(e),
     };
@@ -171,7 +171,7 @@ pub async fn signup_get(
 /// `POST /signup`.
 pub async fn signup_post(State(st): State<OAuthState>, headers: HeaderMap, body: axum::body::Bytes) -> Response {
     let form = form_fields(&body);
-    let a = match st.oauth.authorize(&params_from(&form)).await {
+    let a = match st.oauth.authorize_on(&params_from(&form), super::domain_pool(&st, &headers).await.as_ref()).await {
         Ok(a) => a,
         Err(e) => return authorize_failure(e),
     };
@@ -246,8 +246,9 @@ fn confirm_page(a: &Authorization, csrf: String, username: &str, error: Option<S
     }
 }
 
-async fn page_auth(st: &OAuthState, params: &AuthorizeParams) -> Result<Authorization, Response> {
-    st.oauth.authorize(params).await.map_err(authorize_failure)
+async fn page_auth(st: &OAuthState, headers: &HeaderMap, params: &AuthorizeParams) -> Result<Authorization, Response> {
+    let on = super::domain_pool(st, headers).await;
+    st.oauth.authorize_on(params, on.as_ref()).await.map_err(authorize_failure)
 }
 
 /// `GET /confirmUser`.
@@ -257,7 +258,7 @@ pub async fn confirm_get(
     Query(params): Query<AuthorizeParams>,
     Query(q): Query<HashMap<String, String>>,
 ) -> Response {
-    let a = match page_auth(&st, &params).await {
+    let a = match page_auth(&st, &headers, &params).await {
         Ok(a) => a,
         Err(r) => return r,
     };
@@ -270,7 +271,7 @@ pub async fn confirm_get(
 /// `POST /confirmUser`.
 pub async fn confirm_post(State(st): State<OAuthState>, headers: HeaderMap, body: axum::body::Bytes) -> Response {
     let form = form_fields(&body);
-    let a = match page_auth(&st, &params_from(&form)).await {
+    let a = match page_auth(&st, &headers, &params_from(&form)).await {
         Ok(a) => a,
         Err(r) => return r,
     };
@@ -301,10 +302,11 @@ pub async fn confirm_post(State(st): State<OAuthState>, headers: HeaderMap, body
 /// the link is what Cognito's hosted UI offers too.)
 pub async fn resend(
     State(st): State<OAuthState>,
+    headers: HeaderMap,
     Query(params): Query<AuthorizeParams>,
     Query(q): Query<HashMap<String, String>>,
 ) -> Response {
-    let a = match page_auth(&st, &params).await {
+    let a = match page_auth(&st, &headers, &params).await {
         Ok(a) => a,
         Err(r) => return r,
     };
@@ -344,7 +346,7 @@ pub async fn forgot_get(
     headers: HeaderMap,
     Query(params): Query<AuthorizeParams>,
 ) -> Response {
-    let a = match page_auth(&st, &params).await {
+    let a = match page_auth(&st, &headers, &params).await {
         Ok(a) => a,
         Err(r) => return r,
     };
@@ -355,7 +357,7 @@ pub async fn forgot_get(
 /// `POST /forgotPassword`.
 pub async fn forgot_post(State(st): State<OAuthState>, headers: HeaderMap, body: axum::body::Bytes) -> Response {
     let form = form_fields(&body);
-    let a = match page_auth(&st, &params_from(&form)).await {
+    let a = match page_auth(&st, &headers, &params_from(&form)).await {
         Ok(a) => a,
         Err(r) => return r,
     };
@@ -403,7 +405,7 @@ pub async fn reset_get(
     Query(params): Query<AuthorizeParams>,
     Query(q): Query<HashMap<String, String>>,
 ) -> Response {
-    let a = match page_auth(&st, &params).await {
+    let a = match page_auth(&st, &headers, &params).await {
         Ok(a) => a,
         Err(r) => return r,
     };
@@ -416,7 +418,7 @@ pub async fn reset_get(
 /// `POST /confirmForgotPassword`.
 pub async fn reset_post(State(st): State<OAuthState>, headers: HeaderMap, body: axum::body::Bytes) -> Response {
     let form = form_fields(&body);
-    let a = match page_auth(&st, &params_from(&form)).await {
+    let a = match page_auth(&st, &headers, &params_from(&form)).await {
         Ok(a) => a,
         Err(r) => return r,
     };
@@ -469,7 +471,7 @@ pub fn new_password_page(
 /// `POST /newPassword`.
 pub async fn new_password_post(State(st): State<OAuthState>, headers: HeaderMap, body: axum::body::Bytes) -> Response {
     let form = form_fields(&body);
-    let a = match page_auth(&st, &params_from(&form)).await {
+    let a = match page_auth(&st, &headers, &params_from(&form)).await {
         Ok(a) => a,
         Err(r) => return r,
     };

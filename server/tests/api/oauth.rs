@@ -741,10 +741,7 @@ async fn branding_is_validated_and_shown_on_the_hosted_pages_client_over_pool() 
     assert!(ui.css().unwrap().contains("#123456"));
     let image_url = ui.image_url().unwrap().to_owned();
     let got = c.get_ui_customization().user_pool_id(&p.pool).client_id(&p.client_id).send().await.unwrap();
-    assert!(
-        got.ui_customization().unwrap().css().unwrap().contains("#123456"),
-        "the pool's applies to the client"
-    );
+    assert!(got.ui_customization().unwrap().css().unwrap().contains("#123456"), "the pool's applies to the client");
 
     let f = authorize_url(&app, &p.client_id, &[]);
     let login = location(&app.client.get(&f.url).send().await.unwrap());
@@ -773,4 +770,57 @@ async fn branding_is_validated_and_shown_on_the_hosted_pages_client_over_pool() 
     assert!(href.contains(&p.client_id));
     let css = app.client.get(app.url(&href)).send().await.unwrap().text().await.unwrap();
     assert!(css.contains("#654321") && !css.contains("#123456"));
+}
+
+#[tokio::test]
+async fn pool_domains_route_requests_to_their_pool_only() {
+    use aws_sdk_cognitoidentityprovider::types::CustomDomainConfigType;
+    let app = spawn_app().await;
+    let c = app.cognito();
+    let a = oauth_pool(&c).await;
+    let b = oauth_pool(&c).await;
+    c.create_user_pool_domain().user_pool_id(&a.pool).domain("team-a").send().await.unwrap();
+    let err = c.create_user_pool_domain().user_pool_id(&b.pool).domain("team-a").send().await.unwrap_err();
+    assert!(format!("{err:?}").contains("InvalidParameterException"), "names are unique");
+    let err = c.create_user_pool_domain().user_pool_id(&a.pool).domain("second").send().await.unwrap_err();
+    assert!(format!("{err:?}").contains("already has a prefix domain"));
+    let err = c.create_user_pool_domain().user_pool_id(&a.pool).domain("auth.example.com").send().await.unwrap_err();
+    assert!(format!("{err:?}").contains("CertificateArn"));
+    c.create_user_pool_domain()
+        .user_pool_id(&a.pool)
+        .domain("auth.example.com")
+        .custom_domain_config(
+            CustomDomainConfigType::builder()
+                .certificate_arn("arn:aws:acm:us-east-1:000000000000:certificate/x")
+                .build()
+                .unwrap(),
+        )
+        .send()
+        .await
+        .unwrap();
+    let d = c.describe_user_pool_domain().domain("team-a").send().await.unwrap();
+    let desc = d.domain_description().unwrap();
+    assert_eq!(desc.user_pool_id(), Some(a.pool.as_str()));
+    assert_eq!(desc.cloud_front_distribution(), Some("team-a.auth.localhost"));
+
+    // On team-a's host, only pool A's clients are served.
+    for (host, client, ok) in [
+        ("team-a.auth.localhost", &a.client_id, true),
+        ("team-a.auth.localhost", &b.client_id, false),
+        ("auth.example.com", &b.client_id, false),
+        ("auth.example.com", &a.client_id, true),
+    ] {
+        let f = authorize_url(&app, client, &[]);
+        let r = http_client().get(&f.url).header("host", host).send().await.unwrap();
+        if ok {
+            assert_eq!(r.status(), 302, "{host}");
+            assert!(location(&r).starts_with("/login?"));
+        } else {
+            assert_eq!(r.status(), 400, "{host} must refuse another pool's client");
+            assert!(r.text().await.unwrap().contains("does not belong to this domain"));
+        }
+    }
+    c.delete_user_pool_domain().user_pool_id(&a.pool).domain("team-a").send().await.unwrap();
+    let gone = c.describe_user_pool_domain().domain("team-a").send().await.unwrap();
+    assert!(gone.domain_description().unwrap().user_pool_id().is_none());
 }

@@ -245,6 +245,15 @@ impl OAuthService {
     /// Checks an authorization request. Errors about the client or the redirect URI are
     /// shown as a page; the others go back to the (valid) redirect URI.
     pub async fn authorize(&self, params: &AuthorizeParams) -> Result<Authorization, AuthorizeError> {
+        self.authorize_on(params, None).await
+    }
+
+    /// [`Self::authorize`] on a pool's own domain: clients of other pools are refused.
+    pub async fn authorize_on(
+        &self,
+        params: &AuthorizeParams,
+        domain_pool: Option<&crate::pool::UserPoolId>,
+    ) -> Result<Authorization, AuthorizeError> {
         let client_id = params.client_id.as_deref().filter(|c| !c.is_empty());
         let Some(client_id) = client_id else { return Err(AuthorizeError::Page("client_id is missing.".into())) };
         let (client, pool) = match self.client_and_pool(client_id).await {
@@ -255,6 +264,9 @@ impl OAuthService {
                 return Err(AuthorizeError::Internal);
             }
         };
+        if domain_pool.is_some_and(|d| *d != pool.id) {
+            return Err(AuthorizeError::Page("The client does not belong to this domain's user pool.".into()));
+        }
         let oauth = &client.config.oauth;
         if !oauth.enabled {
             return Err(AuthorizeError::Page("The client is not allowed to use OAuth flows.".into()));
@@ -442,7 +454,11 @@ impl OAuthService {
 
     /// Authenticates the client at the token or revocation endpoint. A confidential
     /// client must prove its secret (Basic or post, not both); a public one names itself.
-    async fn authenticate_client(&self, auth: &ClientAuth) -> Result<(AppClient, UserPool), OAuthError> {
+    async fn authenticate_client(
+        &self,
+        auth: &ClientAuth,
+        domain_pool: Option<&crate::pool::UserPoolId>,
+    ) -> Result<(AppClient, UserPool), OAuthError> {
         let bad = || OAuthError::new("invalid_client", "Client authentication failed.");
         if auth.basic.is_some() && auth.client_secret.is_some() {
             return Err(OAuthError::new("invalid_request", "Use one client authentication method."));
@@ -460,6 +476,9 @@ impl OAuthService {
             },
         };
         let (client, pool) = self.client_and_pool(&id).await?.ok_or_else(bad)?;
+        if domain_pool.is_some_and(|d| *d != pool.id) {
+            return Err(bad());
+        }
         let stored = self.clients.secret(&client).map_err(OAuthError::internal)?;
         match (stored, secret) {
             (None, None) => {}
@@ -478,13 +497,18 @@ impl OAuthService {
     }
 
     /// `/oauth2/token`.
-    pub async fn token(&self, req: &TokenRequest, auth: &ClientAuth) -> Result<TokenResponse, OAuthError> {
+    pub async fn token(
+        &self,
+        req: &TokenRequest,
+        auth: &ClientAuth,
+        domain_pool: Option<&crate::pool::UserPoolId>,
+    ) -> Result<TokenResponse, OAuthError> {
         let grant =
             req.grant_type.as_deref().ok_or_else(|| OAuthError::new("invalid_request", "grant_type is missing."))?;
         if !matches!(grant, "authorization_code" | "refresh_token" | "client_credentials") {
             return Err(OAuthError::new("unsupported_grant_type", format!("Unsupported grant_type {grant}.")));
         }
-        let (client, pool) = self.authenticate_client(auth).await?;
+        let (client, pool) = self.authenticate_client(auth, domain_pool).await?;
         match grant {
             "authorization_code" => self.exchange_code(req, &client, &pool).await,
             "refresh_token" => self.refresh(req, &client, &pool).await,
@@ -629,12 +653,19 @@ impl OAuthService {
 
     /// `/oauth2/userInfo`: the user's claims that the token's scopes and the client's
     /// read permissions allow. Errors are `invalid_token` (401).
-    pub async fn userinfo(&self, access_token: &str) -> Result<Value, OAuthError> {
+    pub async fn userinfo(
+        &self,
+        access_token: &str,
+        domain_pool: Option<&crate::pool::UserPoolId>,
+    ) -> Result<Value, OAuthError> {
         let bad = |m: &str| OAuthError::new("invalid_token", m);
         let claims = self.tokens.verify_access(access_token).await.map_err(|e| match e {
             TokenError::Invalid(m) => bad(m),
             other => OAuthError::internal(other),
         })?;
+        if domain_pool.is_some_and(|d| *d != claims.pool_id) {
+            return Err(bad("The token was not issued by this domain's user pool."));
+        }
         let scopes: Vec<&str> = claims.scope.split(' ').collect();
         if !scopes.iter().any(|s| *s == "openid" || *s == "aws.cognito.signin.user.admin") {
             return Err(OAuthError::new("insufficient_scope", "The access token lacks the openid scope."));
@@ -670,9 +701,14 @@ impl OAuthService {
 
     /// `/oauth2/revoke` (RFC 7009): revokes a refresh token and the access tokens of its
     /// session. Unknown tokens succeed silently.
-    pub async fn revoke(&self, token: Option<&str>, auth: &ClientAuth) -> Result<(), OAuthError> {
+    pub async fn revoke(
+        &self,
+        token: Option<&str>,
+        auth: &ClientAuth,
+        domain_pool: Option<&crate::pool::UserPoolId>,
+    ) -> Result<(), OAuthError> {
         let token = token.ok_or_else(|| OAuthError::new("invalid_request", "token is missing."))?;
-        let (client, _) = self.authenticate_client(auth).await?;
+        let (client, _) = self.authenticate_client(auth, domain_pool).await?;
         if !client.config.enable_token_revocation {
             return Err(OAuthError::new("unsupported_token_type", "Token revocation is not enabled for this client."));
         }

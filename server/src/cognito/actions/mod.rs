@@ -3,6 +3,7 @@
 pub mod auth;
 pub mod branding;
 pub mod clients;
+pub mod domains;
 pub mod groups;
 pub mod pools;
 pub mod resource_servers;
@@ -78,6 +79,10 @@ pub async fn run(st: &CognitoState, action: &str, caller: &Caller, body: Value) 
         "ListResourceServers" => resource_servers::list_resource_servers(st, caller.admin()?, parse(body)?).await,
         "SetUICustomization" => branding::set_ui_customization(st, caller.admin()?, parse(body)?).await,
         "GetUICustomization" => branding::get_ui_customization(st, caller.admin()?, parse(body)?).await,
+        "CreateUserPoolDomain" => domains::create_user_pool_domain(st, caller.admin()?, parse(body)?).await,
+        "DescribeUserPoolDomain" => domains::describe_user_pool_domain(st, caller.admin()?, parse(body)?).await,
+        "UpdateUserPoolDomain" => domains::update_user_pool_domain(st, caller.admin()?, parse(body)?).await,
+        "DeleteUserPoolDomain" => domains::delete_user_pool_domain(st, caller.admin()?, parse(body)?).await,
         other => Err(CognitoError::unknown_operation(format!("Cognate does not implement {other} yet."))),
     }
 }
