@@ -160,6 +160,7 @@ impl Application {
             branding: branding.clone(),
             domains: domains.clone(),
         };
+        crate::oauth::spawn_purge(store.clone(), clock.clone());
         let cognito = CognitoState {
             branding,
             domains,

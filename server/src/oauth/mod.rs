@@ -275,3 +275,21 @@ pub async fn discovery(State(st): State<OAuthState>, Path(pool_id): Path<String>
         }
     }
 }
+
+/// Removes expired authorization codes and hosted sessions every five minutes.
+pub fn spawn_purge(
+    store: std::sync::Arc<dyn domain::ports::Store>,
+    clock: std::sync::Arc<dyn domain::Clock>,
+) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(std::time::Duration::from_secs(300));
+        loop {
+            tick.tick().await;
+            match store.purge_expired_oauth(clock.now()).await {
+                Ok(0) => {}
+                Ok(n) => tracing::debug!(deleted = n, "expired codes and hosted sessions removed"),
+                Err(e) => tracing::warn!(error = %e, "could not remove expired codes and sessions"),
+            }
+        }
+    })
+}

@@ -824,3 +824,52 @@ async fn pool_domains_route_requests_to_their_pool_only() {
     let gone = c.describe_user_pool_domain().domain("team-a").send().await.unwrap();
     assert!(gone.domain_description().unwrap().user_pool_id().is_none());
 }
+
+#[tokio::test]
+async fn the_implicit_flow_needs_a_nonce_and_returns_tokens_in_the_fragment_only() {
+    let app = spawn_app().await;
+    let c = app.cognito();
+    let p = oauth_pool(&c).await;
+    let implicit = c
+        .create_user_pool_client()
+        .user_pool_id(&p.pool)
+        .client_name("Legacy SPA")
+        .allowed_o_auth_flows_user_pool_client(true)
+        .allowed_o_auth_flows(OAuthFlowType::Implicit)
+        .allowed_o_auth_scopes("openid")
+        .callback_urls(CALLBACK)
+        .send()
+        .await
+        .unwrap()
+        .user_pool_client
+        .unwrap()
+        .client_id
+        .unwrap();
+    let no_nonce = authorize_url(
+        &app,
+        &implicit,
+        &[("response_type", "token"), ("scope", "openid"), ("code_challenge", ""), ("code_challenge_method", "")],
+    );
+    let r = http_client().get(&no_nonce.url).send().await.unwrap();
+    assert_eq!(query_param(&location(&r), "error").as_deref(), Some("invalid_request"));
+    let f = authorize_url(
+        &app,
+        &implicit,
+        &[
+            ("response_type", "token"),
+            ("scope", "openid"),
+            ("nonce", "n-0S6"),
+            ("code_challenge", ""),
+            ("code_challenge_method", ""),
+        ],
+    );
+    let back = sign_in_through_form(&app, &f.url, "ann", PASSWORD).await;
+    let u = url::Url::parse(&back).unwrap();
+    assert!(u.query().is_none(), "tokens never go in the query: {back}");
+    let id = query_param(&back, "id_token").unwrap();
+    assert!(query_param(&back, "refresh_token").is_none());
+    assert_eq!(query_param(&back, "token_type").as_deref(), Some("Bearer"));
+    let claims = verify(&app, &p.pool, &id).await;
+    assert_eq!(claims["nonce"], "n-0S6");
+    assert!(claims["at_hash"].is_string());
+}
