@@ -6,6 +6,8 @@ import { defineConfig } from "@playwright/test";
 const chromium = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const binary = process.env.E2E_BIN ?? "../target/debug/cognate";
 const operator = { email: "e2e-ops@example.com", password: "e2e correct horse battery" };
+const adminKey = { id: "AKIACOGNATEE2E000001", secret: "cognate-e2e-secret-access-key-01" };
+const smtpPort = process.env.E2E_SMTP_PORT ?? "39143";
 
 type Backend = { name: string; port: string; databaseUrl?: string; dataDir: string };
 const backends: Backend[] = [
@@ -58,6 +60,11 @@ export default defineConfig({
       COGNATE_LOG: "warn",
       COGNATE_BOOTSTRAP_OPERATOR_EMAIL: operator.email,
       COGNATE_BOOTSTRAP_OPERATOR_PASSWORD: operator.password,
+      COGNATE_BOOTSTRAP_ACCESS_KEY_ID: adminKey.id,
+      COGNATE_BOOTSTRAP_SECRET_ACCESS_KEY: adminKey.secret,
+      // The hosted-page tests run an SMTP sink on this port (tests/hosted/mail.ts).
+      COGNATE_SMTP_URL: `smtp://127.0.0.1:${smtpPort}`,
+      COGNATE_EMAIL_FROM: "no-reply@cognate.test",
       ...(b.databaseUrl ? { COGNATE_DATABASE_URL: b.databaseUrl } : {}),
     },
   })),

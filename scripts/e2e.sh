@@ -10,7 +10,7 @@ free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-export E2E_SQLITE_PORT=$(free_port) E2E_SQLITE_DIR="$work/sqlite"
+export E2E_SQLITE_PORT=$(free_port) E2E_SQLITE_DIR="$work/sqlite" E2E_SMTP_PORT=$(free_port)
 export E2E_BIN="${E2E_BIN:-$PWD/target/debug/cognate}" COGNATE_SITE_DIR="$PWD/target/site"
 [[ -x "$E2E_BIN" ]] || { echo "e2e: $E2E_BIN is missing; run scripts/build.sh" >&2; exit 1; }
 
@@ -23,5 +23,9 @@ if [[ -n "${COGNATE_TEST_POSTGRES_URL:-}" ]]; then
 fi
 
 cd end2end
-[[ -d node_modules/@playwright/test ]] || PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund
+need_npm=false
+for m in @playwright/test @aws-sdk/client-cognito-identity-provider smtp-server; do
+  [[ -d "node_modules/$m" ]] || need_npm=true
+done
+! $need_npm || PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund
 npx playwright test "$@"

@@ -40,7 +40,11 @@ if $want_test; then
   # Debian's chromium: Playwright never downloads a browser here.
   [[ -x /usr/bin/chromium ]] || apt_install chromium
   rustup component list --installed 2>/dev/null | grep -q '^clippy' || rustup component add clippy rustfmt
-  if [[ ! -d end2end/node_modules/@playwright/test ]]; then
+  need_npm=false
+  for m in @playwright/test @aws-sdk/client-cognito-identity-provider smtp-server; do
+    [[ -d "end2end/node_modules/$m" ]] || need_npm=true
+  done
+  if $need_npm; then
     (cd end2end && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error)
   fi
 fi

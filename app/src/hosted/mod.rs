@@ -101,7 +101,7 @@ fn Frame(chrome: Chrome, children: Children) -> impl IntoView {
                 <meta charset="utf-8" />
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
                 <meta name="color-scheme" content="light dark" />
-                <meta name="referrer" content="no-referrer" />
+                <meta name="referrer" content="same-origin" />
                 <title>{format!("{} · {}", chrome.title, chrome.app_name)}</title>
                 <link rel="stylesheet" href=chrome.base_css_url.clone() />
                 {chrome.css_url.clone().map(|u| view! { <link rel="stylesheet" href=u /> })}

@@ -93,6 +93,9 @@ pub(super) fn html(status: StatusCode, body: String, redirect_uri: Option<&str>)
     h.insert(header::CONTENT_SECURITY_POLICY, csp(redirect_uri));
     h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    // Same-origin posts carry a real Origin header (with no-referrer browsers send
+    // "null"); nothing leaks to the application's site.
+    h.insert(header::REFERRER_POLICY, HeaderValue::from_static("same-origin"));
     r
 }
 
@@ -241,7 +244,8 @@ pub(super) fn csrf_ok(st: &OAuthState, headers: &HeaderMap, form: &HashMap<Strin
             .get(header::HOST)
             .and_then(|h| h.to_str().ok())
             .map(|h| format!("{}://{h}", st.public_url.scheme()));
-        if origin != own && Some(origin) != this_host.as_deref() {
+        // ("null" comes from privacy settings and sandboxes; the token still decides.)
+        if origin != own && origin != "null" && Some(origin) != this_host.as_deref() {
             return false;
         }
     }
