@@ -331,6 +331,95 @@ async fn main() -> Result<()> {
         .await,
     );
 
+    // OAuth 2.0 endpoints: a machine-to-machine client with a custom scope, and a web
+    // client whose refresh token and access token come from an API sign-in.
+    api.ok(
+        "CreateResourceServer",
+        json!({"UserPoolId": pool, "Identifier": "bench-api", "Name": "bench", "Scopes": [{"ScopeName": "read", "ScopeDescription": "read"}]}),
+        true,
+    )
+    .await?;
+    let m2m = api
+        .ok(
+            "CreateUserPoolClient",
+            json!({"UserPoolId": pool, "ClientName": "m2m", "GenerateSecret": true, "AllowedOAuthFlowsUserPoolClient": true,
+                   "AllowedOAuthFlows": ["client_credentials"], "AllowedOAuthScopes": ["bench-api/read"]}),
+            true,
+        )
+        .await?;
+    let m2m_id = m2m["UserPoolClient"]["ClientId"].as_str().context("m2m id")?.to_owned();
+    let m2m_secret = m2m["UserPoolClient"]["ClientSecret"].as_str().context("m2m secret")?.to_owned();
+    let web = api
+        .ok(
+            "CreateUserPoolClient",
+            json!({"UserPoolId": pool, "ClientName": "web", "ExplicitAuthFlows": ["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
+                   "AllowedOAuthFlowsUserPoolClient": true, "AllowedOAuthFlows": ["code"], "AllowedOAuthScopes": ["openid", "email"],
+                   "CallbackURLs": ["https://app.example.com/callback"]}),
+            true,
+        )
+        .await?["UserPoolClient"]["ClientId"]
+        .as_str()
+        .context("web id")?
+        .to_owned();
+    let web_in = api
+        .ok("InitiateAuth", json!({"AuthFlow": "USER_PASSWORD_AUTH", "ClientId": web, "AuthParameters": {"USERNAME": "user1", "PASSWORD": PASSWORD}}), false)
+        .await?;
+    let web_refresh = web_in["AuthenticationResult"]["RefreshToken"].as_str().context("web refresh")?.to_owned();
+    let web_access = web_in["AuthenticationResult"]["AccessToken"].as_str().context("web access")?.to_owned();
+    let token_url = format!("{base}oauth2/token");
+    let (http, url, id, secret) = (api.http.clone(), token_url.clone(), m2m_id.clone(), m2m_secret.clone());
+    results.push(
+        load("/oauth2/token client_credentials (RS256)", secs, c, &server, move |_| {
+            let (http, url, id, secret) = (http.clone(), url.clone(), id.clone(), secret.clone());
+            async move {
+                let r = http
+                    .post(&url)
+                    .basic_auth(&id, Some(&secret))
+                    .form(&[("grant_type", "client_credentials")])
+                    .send()
+                    .await;
+                matches!(r.map(|r| r.status().as_u16()), Ok(200))
+            }
+        })
+        .await,
+    );
+    let (http, url, id, rt) = (api.http.clone(), token_url.clone(), web.clone(), web_refresh.clone());
+    results.push(
+        load("/oauth2/token refresh_token", secs, c, &server, move |_| {
+            let (http, url, id, rt) = (http.clone(), url.clone(), id.clone(), rt.clone());
+            async move {
+                let form =
+                    [("grant_type", "refresh_token"), ("client_id", id.as_str()), ("refresh_token", rt.as_str())];
+                let r = http.post(&url).form(&form).send().await;
+                matches!(r.map(|r| r.status().as_u16()), Ok(200))
+            }
+        })
+        .await,
+    );
+    let (http, url, at) = (api.http.clone(), format!("{base}oauth2/userInfo"), web_access.clone());
+    results.push(
+        load("/oauth2/userInfo", secs, c, &server, move |_| {
+            let (http, url, at) = (http.clone(), url.clone(), at.clone());
+            async move {
+                let r = http.get(&url).bearer_auth(&at).send().await;
+                matches!(r.map(|r| r.status().as_u16()), Ok(200))
+            }
+        })
+        .await,
+    );
+    let login = format!(
+        "{base}login?response_type=code&client_id={web}&redirect_uri=https%3A%2F%2Fapp.example.com%2Fcallback&scope=openid&state=s1\
+         &code_challenge=E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM&code_challenge_method=S256"
+    );
+    let http = api.http.clone();
+    results.push(
+        load("GET /login (hosted sign-in page)", secs, c, &server, move |_| {
+            let (http, url) = (http.clone(), login.clone());
+            async move { matches!(http.get(&url).send().await.map(|r| r.status().as_u16()), Ok(200)) }
+        })
+        .await,
+    );
+
     if a.list_users > 0 {
         seed_users(&a, dir.path(), &pool, a.list_users).await?;
         for conc in [1, 4] {
