@@ -253,6 +253,7 @@ fn routes(
         .route("/oauth2/revoke", post(crate::oauth::revoke))
         .route("/oauth2/authorize", get(crate::oauth::hosted::authorize))
         .route("/oauth2/hosted.css", get(crate::oauth::hosted::base_css))
+        .route("/oauth2/hosted.js", get(crate::oauth::hosted::script))
         .route("/oauth2/branding/{pool}/{client}/style.css", get(crate::oauth::hosted::branding_css))
         .route("/oauth2/branding/{pool}/{client}/logo", get(crate::oauth::hosted::branding_logo))
         .route("/login", get(crate::oauth::hosted::login_page_get).post(crate::oauth::hosted::login_post))

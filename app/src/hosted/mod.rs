@@ -40,6 +40,9 @@ pub struct Field {
     pub required: bool,
     /// Help text under the input (the password policy, ...).
     pub hints: Vec<String>,
+    /// Machine-readable rule of each hint (`min:8`, `lower`, `upper`, `digit`, `symbol`),
+    /// which the page script checks off as the user types.
+    pub hint_rules: Vec<String>,
     /// Error tied to this field.
     pub error: Option<String>,
     /// `inputmode` (numeric for codes).
@@ -104,6 +107,7 @@ fn Frame(chrome: Chrome, children: Children) -> impl IntoView {
                 <meta name="referrer" content="same-origin" />
                 <title>{format!("{} · {}", chrome.title, chrome.app_name)}</title>
                 <link rel="stylesheet" href=chrome.base_css_url.clone() />
+                <script src="/oauth2/hosted.js" defer=true></script>
                 {chrome.css_url.clone().map(|u| view! { <link rel="stylesheet" href=u /> })}
             </head>
             <body>
@@ -143,10 +147,13 @@ fn field_view(f: Field) -> impl IntoView {
                 inputmode=f.inputmode.clone() aria-describedby=describedby aria-invalid=invalid maxlength="2048" />
             {(!f.hints.is_empty()).then(|| view! {
                 <div class="cg-hint" id=hint_id>
-                    <ul>{f.hints.iter().map(|h| view! { <li>{h.clone()}</li> }).collect_view()}</ul>
+                    <ul>{f.hints.iter().enumerate().map(|(i, h)| {
+                        let rule = f.hint_rules.get(i).cloned();
+                        view! { <li data-rule=rule>{h.clone()}</li> }
+                    }).collect_view()}</ul>
                 </div>
             })}
-            {f.error.clone().map(|e| view! { <p class="cg-field-error" id=error_id>{e}</p> })}
+            {f.error.clone().map(|e| view! { <p class="cg-field-error" id=error_id role="alert">{e}</p> })}
         </div>
     }
 }
@@ -225,6 +232,7 @@ mod tests {
         assert!(html.contains("<label for=\"username\""), "labelled");
         assert!(html.contains("aria-describedby=\"username-error\" aria-invalid=\"true\""), "error tied to the field");
         assert!(html.contains("value=\"x&quot;y\""), "values are escaped");
-        assert!(!html.contains("<script"), "no script");
+        assert!(html.contains("<script src=\"/oauth2/hosted.js\" defer"), "one external script");
+        assert!(!html.contains("<script>"), "no inline script");
     }
 }

@@ -105,3 +105,22 @@ test("a wrong password is reported inline and tied to the form", async ({ page, 
   await expect(page.getByRole("alert")).toHaveText("Incorrect username or password.");
   await expect(page.getByLabel("Username")).toHaveValue("nobody");
 });
+
+test("with JavaScript, the password policy is checked off as the user types", async ({ page, baseURL }) => {
+  const callback = `${baseURL}/e2e-callback`;
+  const { clientId } = await brandedPool(baseURL!, callback);
+  const { challenge } = pkce();
+  const query = new URLSearchParams({
+    response_type: "code", client_id: clientId, redirect_uri: callback, scope: "openid",
+    code_challenge: challenge, code_challenge_method: "S256",
+  });
+  await page.goto(`/signup?${query}`);
+  const length = page.locator('li[data-rule="min:8"]');
+  const upper = page.locator('li[data-rule="upper"]');
+  await page.getByLabel("Password").pressSequentially("abc");
+  await expect(length).not.toHaveClass(/cg-met/);
+  await expect(upper).not.toHaveClass(/cg-met/);
+  await page.getByLabel("Password").pressSequentially("DEFGH1!");
+  await expect(length).toHaveClass(/cg-met/);
+  await expect(upper).toHaveClass(/cg-met/);
+});

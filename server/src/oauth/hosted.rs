@@ -16,6 +16,15 @@ use std::collections::HashMap;
 
 const CSRF_CONTEXT: &str = "cognate/hosted_csrf/v1";
 const BASE_CSS: &str = include_str!("../../../style/hosted.css");
+const SCRIPT: &str = include_str!("../../assets/hosted.js");
+
+/// `GET /oauth2/hosted.js`: the pages' optional enhancement script.
+pub async fn script() -> Response {
+    let mut r = SCRIPT.into_response();
+    r.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("text/javascript; charset=utf-8"));
+    r.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=3600"));
+    r
+}
 
 /// `GET /oauth2/hosted.css`: the hosted pages' base stylesheet.
 pub async fn base_css() -> Response {
@@ -81,7 +90,7 @@ fn csp(redirect_uri: Option<&str>) -> HeaderValue {
         }
     }
     let v = format!(
-        "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action {form_action}; \
+        "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; form-action {form_action}; \
          frame-ancestors 'none'; base-uri 'none'"
     );
     HeaderValue::from_str(&v).unwrap_or_else(|_| HeaderValue::from_static("default-src 'none'"))

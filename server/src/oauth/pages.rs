@@ -62,7 +62,9 @@ fn username_field(a: &Authorization, value: &str) -> Field {
 
 fn password_field(a: &Authorization, name: &str, label: &str) -> Field {
     let mut f = Field::new(name, label, "password", "new-password");
-    f.hints = a.pool.config.password_policy.describe();
+    let rules = a.pool.config.password_policy.describe();
+    f.hint_rules = rules.iter().map(|(code, _)| code.clone()).collect();
+    f.hints = rules.into_iter().map(|(_, text)| text).collect();
     f
 }
 
@@ -81,6 +83,30 @@ fn user_message(e: &UserError) -> Option<String> {
         UserError::TooManyRequests => "Too many requests right now. Try again in a moment.".into(),
         _ => return None,
     })
+}
+
+/// Where an error belongs: the field it is about, or the whole form.
+type FormError = Option<(Option<&'static str>, String)>;
+
+fn field_of(e: &UserError) -> Option<&'static str> {
+    match e {
+        UserError::CodeMismatch | UserError::ExpiredCode => Some("code"),
+        UserError::InvalidPassword(_) | UserError::PasswordHistory => Some("password"),
+        UserError::UsernameExists(_) => Some("username"),
+        _ => None,
+    }
+}
+
+/// Ties the error to its field (announced, and linked with `aria-describedby`), or
+/// shows it above the form.
+fn with_error(mut page: FormPage, error: FormError) -> FormPage {
+    if let Some((field, message)) = error {
+        match field.and_then(|f| page.fields.iter_mut().find(|x| x.name == f)) {
+            Some(f) => f.error = Some(message),
+            None => page.error = Some(message),
+        }
+    }
+    page
 }
 
 fn respond(a: &Authorization, set: Option<HeaderValue>, status: StatusCode, page: FormPage) -> Response {
@@ -134,21 +160,24 @@ fn signup_fields(a: &Authorization, values: &HashMap<String, String>) -> Vec<Fie
     fields
 }
 
-fn signup_page(a: &Authorization, csrf: String, values: &HashMap<String, String>, error: Option<String>) -> FormPage {
-    FormPage {
-        chrome: chrome(a, "Sign up"),
-        action: "/signup".into(),
-        hidden: hidden(a, csrf, &[]),
-        fields: signup_fields(a, values),
-        submit: "Sign up".into(),
+fn signup_page(a: &Authorization, csrf: String, values: &HashMap<String, String>, error: FormError) -> FormPage {
+    with_error(
+        FormPage {
+            chrome: chrome(a, "Sign up"),
+            action: "/signup".into(),
+            hidden: hidden(a, csrf, &[]),
+            fields: signup_fields(a, values),
+            submit: "Sign up".into(),
+            error: None,
+            notice: None,
+            intro: None,
+            links: vec![Link {
+                href: format!("/login?{}", query(a, &[])),
+                text: "Already have an account? Sign in".into(),
+            }],
+        },
         error,
-        notice: None,
-        intro: None,
-        links: vec![Link {
-            href: format!("/login?{}", query(a, &[])),
-            text: "Already have an account? Sign in".into(),
-        }],
-    }
+    )
 }
 
 /// `GET /signup`.
@@ -176,11 +205,11 @@ pub async fn signup_post(State(st): State<OAuthState>, headers: HeaderMap, body:
         Err(e) => return authorize_failure(e),
     };
     let (token, set) = csrf(&st, &headers);
-    let again = |error: String, status: StatusCode| {
-        respond(&a, set.clone(), status, signup_page(&a, token.clone(), &form, Some(error)))
+    let again = |field: Option<&'static str>, error: String, status: StatusCode| {
+        respond(&a, set.clone(), status, signup_page(&a, token.clone(), &form, Some((field, error))))
     };
     if !csrf_ok(&st, &headers, &form) {
-        return again("This page expired. Please try again.".into(), StatusCode::FORBIDDEN);
+        return again(None, "This page expired. Please try again.".into(), StatusCode::FORBIDDEN);
     }
     let username = form.get("username").map(|u| u.trim().to_owned()).unwrap_or_default();
     let password = form.get("password").cloned().unwrap_or_default();
@@ -214,7 +243,7 @@ pub async fn signup_post(State(st): State<OAuthState>, headers: HeaderMap, body:
             }
         }
         Err(e) => match user_message(&e) {
-            Some(m) => again(m, StatusCode::BAD_REQUEST),
+            Some(m) => again(field_of(&e), m, StatusCode::BAD_REQUEST),
             None => internal(&e),
         },
     }
@@ -222,28 +251,31 @@ pub async fn signup_post(State(st): State<OAuthState>, headers: HeaderMap, body:
 
 // ---- confirm sign-up ----------------------------------------------------------------
 
-fn confirm_page(a: &Authorization, csrf: String, username: &str, error: Option<String>, sent: bool) -> FormPage {
+fn confirm_page(a: &Authorization, csrf: String, username: &str, error: FormError, sent: bool) -> FormPage {
     let mut code = Field::new("code", "Verification code", "text", "one-time-code");
     code.inputmode = Some("numeric".into());
     let mut user = username_field(a, username);
     user.autocomplete = "username".into();
-    FormPage {
-        chrome: chrome(a, "Confirm your account"),
-        action: "/confirmUser".into(),
-        hidden: hidden(a, csrf, &[]),
-        fields: vec![user, code],
-        submit: "Confirm account".into(),
+    with_error(
+        FormPage {
+            chrome: chrome(a, "Confirm your account"),
+            action: "/confirmUser".into(),
+            hidden: hidden(a, csrf, &[]),
+            fields: vec![user, code],
+            submit: "Confirm account".into(),
+            error: None,
+            notice: sent.then(|| "We sent a verification code. Enter it below.".into()),
+            intro: None,
+            links: vec![
+                Link {
+                    href: format!("/resendCode?{}", query(a, &[("username", username)])),
+                    text: "Send a new code".into(),
+                },
+                Link { href: format!("/login?{}", query(a, &[])), text: "Back to sign in".into() },
+            ],
+        },
         error,
-        notice: sent.then(|| "We sent a verification code. Enter it below.".into()),
-        intro: None,
-        links: vec![
-            Link {
-                href: format!("/resendCode?{}", query(a, &[("username", username)])),
-                text: "Send a new code".into(),
-            },
-            Link { href: format!("/login?{}", query(a, &[])), text: "Back to sign in".into() },
-        ],
-    }
+    )
 }
 
 async fn page_auth(st: &OAuthState, headers: &HeaderMap, params: &AuthorizeParams) -> Result<Authorization, Response> {
@@ -277,11 +309,11 @@ pub async fn confirm_post(State(st): State<OAuthState>, headers: HeaderMap, body
     };
     let (token, set) = csrf(&st, &headers);
     let username = form.get("username").map(|u| u.trim().to_owned()).unwrap_or_default();
-    let again = |error: String, status: StatusCode| {
-        respond(&a, set.clone(), status, confirm_page(&a, token.clone(), &username, Some(error), false))
+    let again = |field: Option<&'static str>, error: String, status: StatusCode| {
+        respond(&a, set.clone(), status, confirm_page(&a, token.clone(), &username, Some((field, error)), false))
     };
     if !csrf_ok(&st, &headers, &form) {
-        return again("This page expired. Please try again.".into(), StatusCode::FORBIDDEN);
+        return again(None, "This page expired. Please try again.".into(), StatusCode::FORBIDDEN);
     }
     let code = form.get("code").map(|c| c.trim().to_owned()).unwrap_or_default();
     let hash = secret_hash(&st, &a.client, &username);
@@ -291,7 +323,7 @@ pub async fn confirm_post(State(st): State<OAuthState>, headers: HeaderMap, body
             StatusCode::SEE_OTHER,
         ),
         Err(e) => match user_message(&e) {
-            Some(m) => again(m, StatusCode::BAD_REQUEST),
+            Some(m) => again(field_of(&e), m, StatusCode::BAD_REQUEST),
             None => internal(&e),
         },
     }
@@ -326,18 +358,21 @@ pub async fn resend(
 
 // ---- forgot / reset password --------------------------------------------------------
 
-fn forgot_page(a: &Authorization, csrf: String, username: &str, error: Option<String>) -> FormPage {
-    FormPage {
-        chrome: chrome(a, "Forgot your password?"),
-        action: "/forgotPassword".into(),
-        hidden: hidden(a, csrf, &[]),
-        fields: vec![username_field(a, username)],
-        submit: "Send a reset code".into(),
+fn forgot_page(a: &Authorization, csrf: String, username: &str, error: FormError) -> FormPage {
+    with_error(
+        FormPage {
+            chrome: chrome(a, "Forgot your password?"),
+            action: "/forgotPassword".into(),
+            hidden: hidden(a, csrf, &[]),
+            fields: vec![username_field(a, username)],
+            submit: "Send a reset code".into(),
+            error: None,
+            notice: None,
+            intro: Some("Enter your username and we will send you a code to reset your password.".into()),
+            links: vec![Link { href: format!("/login?{}", query(a, &[])), text: "Back to sign in".into() }],
+        },
         error,
-        notice: None,
-        intro: Some("Enter your username and we will send you a code to reset your password.".into()),
-        links: vec![Link { href: format!("/login?{}", query(a, &[])), text: "Back to sign in".into() }],
-    }
+    )
 }
 
 /// `GET /forgotPassword`.
@@ -363,11 +398,11 @@ pub async fn forgot_post(State(st): State<OAuthState>, headers: HeaderMap, body:
     };
     let (token, set) = csrf(&st, &headers);
     let username = form.get("username").map(|u| u.trim().to_owned()).unwrap_or_default();
-    let again = |error: String, status: StatusCode| {
-        respond(&a, set.clone(), status, forgot_page(&a, token.clone(), &username, Some(error)))
+    let again = |field: Option<&'static str>, error: String, status: StatusCode| {
+        respond(&a, set.clone(), status, forgot_page(&a, token.clone(), &username, Some((field, error))))
     };
     if !csrf_ok(&st, &headers, &form) {
-        return again("This page expired. Please try again.".into(), StatusCode::FORBIDDEN);
+        return again(None, "This page expired. Please try again.".into(), StatusCode::FORBIDDEN);
     }
     let hash = secret_hash(&st, &a.client, &username);
     match st.users.forgot_password(a.client.id.as_str(), hash.as_deref(), &username).await {
@@ -376,26 +411,29 @@ pub async fn forgot_post(State(st): State<OAuthState>, headers: HeaderMap, body:
             StatusCode::SEE_OTHER,
         ),
         Err(e) => match user_message(&e) {
-            Some(m) => again(m, StatusCode::BAD_REQUEST),
+            Some(m) => again(field_of(&e), m, StatusCode::BAD_REQUEST),
             None => internal(&e),
         },
     }
 }
 
-fn reset_page(a: &Authorization, csrf: String, username: &str, error: Option<String>, sent: bool) -> FormPage {
+fn reset_page(a: &Authorization, csrf: String, username: &str, error: FormError, sent: bool) -> FormPage {
     let mut code = Field::new("code", "Reset code", "text", "one-time-code");
     code.inputmode = Some("numeric".into());
-    FormPage {
-        chrome: chrome(a, "Reset your password"),
-        action: "/confirmForgotPassword".into(),
-        hidden: hidden(a, csrf, &[]),
-        fields: vec![username_field(a, username), code, password_field(a, "password", "New password")],
-        submit: "Reset password".into(),
+    with_error(
+        FormPage {
+            chrome: chrome(a, "Reset your password"),
+            action: "/confirmForgotPassword".into(),
+            hidden: hidden(a, csrf, &[]),
+            fields: vec![username_field(a, username), code, password_field(a, "password", "New password")],
+            submit: "Reset password".into(),
+            error: None,
+            notice: sent.then(|| "If the account exists, we sent it a reset code. Enter it below.".into()),
+            intro: None,
+            links: vec![Link { href: format!("/login?{}", query(a, &[])), text: "Back to sign in".into() }],
+        },
         error,
-        notice: sent.then(|| "If the account exists, we sent it a reset code. Enter it below.".into()),
-        intro: None,
-        links: vec![Link { href: format!("/login?{}", query(a, &[])), text: "Back to sign in".into() }],
-    }
+    )
 }
 
 /// `GET /confirmForgotPassword`.
@@ -424,11 +462,11 @@ pub async fn reset_post(State(st): State<OAuthState>, headers: HeaderMap, body: 
     };
     let (token, set) = csrf(&st, &headers);
     let username = form.get("username").map(|u| u.trim().to_owned()).unwrap_or_default();
-    let again = |error: String, status: StatusCode| {
-        respond(&a, set.clone(), status, reset_page(&a, token.clone(), &username, Some(error), false))
+    let again = |field: Option<&'static str>, error: String, status: StatusCode| {
+        respond(&a, set.clone(), status, reset_page(&a, token.clone(), &username, Some((field, error)), false))
     };
     if !csrf_ok(&st, &headers, &form) {
-        return again("This page expired. Please try again.".into(), StatusCode::FORBIDDEN);
+        return again(None, "This page expired. Please try again.".into(), StatusCode::FORBIDDEN);
     }
     let code = form.get("code").map(|c| c.trim().to_owned()).unwrap_or_default();
     let password = Password::new(form.get("password").cloned().unwrap_or_default());
@@ -439,7 +477,7 @@ pub async fn reset_post(State(st): State<OAuthState>, headers: HeaderMap, body: 
             StatusCode::SEE_OTHER,
         ),
         Err(e) => match user_message(&e) {
-            Some(m) => again(m, StatusCode::BAD_REQUEST),
+            Some(m) => again(field_of(&e), m, StatusCode::BAD_REQUEST),
             None => internal(&e),
         },
     }
@@ -448,24 +486,21 @@ pub async fn reset_post(State(st): State<OAuthState>, headers: HeaderMap, body: 
 // ---- new password (temporary password used) -----------------------------------------
 
 /// The page a temporary password leads to.
-pub fn new_password_page(
-    a: &Authorization,
-    csrf: String,
-    session: &str,
-    username: &str,
-    error: Option<String>,
-) -> String {
-    render_form(FormPage {
-        chrome: chrome(a, "Choose a new password"),
-        action: "/newPassword".into(),
-        hidden: hidden(a, csrf, &[("session", session), ("username", username)]),
-        fields: vec![password_field(a, "password", "New password")],
-        submit: "Set password and sign in".into(),
+pub fn new_password_page(a: &Authorization, csrf: String, session: &str, username: &str, error: FormError) -> String {
+    render_form(with_error(
+        FormPage {
+            chrome: chrome(a, "Choose a new password"),
+            action: "/newPassword".into(),
+            hidden: hidden(a, csrf, &[("session", session), ("username", username)]),
+            fields: vec![password_field(a, "password", "New password")],
+            submit: "Set password and sign in".into(),
+            error: None,
+            notice: None,
+            intro: Some("Your password is temporary. Choose a new one to continue.".into()),
+            links: vec![],
+        },
         error,
-        notice: None,
-        intro: Some("Your password is temporary. Choose a new one to continue.".into()),
-        links: vec![],
-    })
+    ))
 }
 
 /// `POST /newPassword`.
@@ -478,18 +513,18 @@ pub async fn new_password_post(State(st): State<OAuthState>, headers: HeaderMap,
     let (token, set) = csrf(&st, &headers);
     let session = form.get("session").cloned().unwrap_or_default();
     let username = form.get("username").cloned().unwrap_or_default();
-    let again = |error: String, status: StatusCode| {
-        let body = new_password_page(&a, token.clone(), &session, &username, Some(error));
+    let again = |field: Option<&'static str>, error: String, status: StatusCode| {
+        let body = new_password_page(&a, token.clone(), &session, &username, Some((field, error)));
         with_cookie(html(status, body, Some(&a.redirect_uri)), set.clone())
     };
     if !csrf_ok(&st, &headers, &form) {
-        return again("This page expired. Please sign in again.".into(), StatusCode::FORBIDDEN);
+        return again(None, "This page expired. Please sign in again.".into(), StatusCode::FORBIDDEN);
     }
     let password = Password::new(form.get("password").cloned().unwrap_or_default());
     match st.users.hosted_new_password(&a.pool, &a.client, &session, password).await {
         Ok(user) => signed_in(&st, &a, &user).await,
         Err(e) => match user_message(&e) {
-            Some(m) => again(m, StatusCode::BAD_REQUEST),
+            Some(m) => again(field_of(&e), m, StatusCode::BAD_REQUEST),
             None => internal(&e),
         },
     }

@@ -43,20 +43,22 @@ impl Default for PasswordPolicy {
 pub const PASSWORD_SYMBOLS: &str = "^$*.[]{}()?\"!@#%&/\\,><':;|_~`=+- ";
 
 impl PasswordPolicy {
-    /// The rules in words, for sign-up and reset forms.
-    pub fn describe(&self) -> Vec<String> {
-        let mut v = vec![format!("At least {} characters", self.minimum_length)];
+    /// The rules in words with a short code each (`min:8`, `lower`, `upper`, `digit`,
+    /// `symbol`), for sign-up and reset forms.
+    pub fn describe(&self) -> Vec<(String, String)> {
+        let mut v =
+            vec![(format!("min:{}", self.minimum_length), format!("At least {} characters", self.minimum_length))];
         if self.require_lowercase {
-            v.push("A lower-case letter".into());
+            v.push(("lower".into(), "A lower-case letter".into()));
         }
         if self.require_uppercase {
-            v.push("An upper-case letter".into());
+            v.push(("upper".into(), "An upper-case letter".into()));
         }
         if self.require_numbers {
-            v.push("A number".into());
+            v.push(("digit".into(), "A number".into()));
         }
         if self.require_symbols {
-            v.push("A symbol such as ! @ # $ % ^ & *".into());
+            v.push(("symbol".into(), "A symbol such as ! @ # $ % ^ & *".into()));
         }
         v
     }
