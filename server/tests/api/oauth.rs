@@ -802,6 +802,9 @@ async fn pool_domains_route_requests_to_their_pool_only() {
     let desc = d.domain_description().unwrap();
     assert_eq!(desc.user_pool_id(), Some(a.pool.as_str()));
     assert_eq!(desc.cloud_front_distribution(), Some("team-a.auth.localhost"));
+    let described = c.describe_user_pool().user_pool_id(&a.pool).send().await.unwrap();
+    let pool = described.user_pool().unwrap();
+    assert_eq!((pool.domain(), pool.custom_domain()), (Some("team-a"), Some("auth.example.com")));
 
     // On team-a's host, only pool A's clients are served.
     for (host, client, ok) in [

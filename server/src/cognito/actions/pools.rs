@@ -479,7 +479,14 @@ pub async fn describe_user_pool(
 ) -> Result<UserPoolResponse, CognitoError> {
     let pool = st.pools.get(ctx, &req.user_pool_id).await?;
     let users = st.users.count(&pool).await?;
-    Ok(UserPoolResponse { user_pool: pool_to_wire(st, &pool, users) })
+    let mut wire = pool_to_wire(st, &pool, users);
+    // The pool's domains, as Cognito lists them: the prefix as `Domain`, the custom host
+    // name as `CustomDomain`.
+    for d in st.domains.of_pool(&pool.id).await? {
+        let key = if d.is_custom() { "CustomDomain" } else { "Domain" };
+        wire[key] = Value::from(d.domain);
+    }
+    Ok(UserPoolResponse { user_pool: wire })
 }
 
 pub async fn update_user_pool(
