@@ -35,6 +35,76 @@ pub struct FormMessages {
     pub notice: Option<String>,
 }
 
+/// A pool's overview page.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PoolOverviewView {
+    /// Pool id.
+    pub id: String,
+    /// Name.
+    pub name: String,
+    /// Creation time (UTC).
+    pub created: String,
+    /// (status, count).
+    pub users_by_status: Vec<(String, i64)>,
+    /// All users.
+    pub users_total: i64,
+    /// Groups.
+    pub groups: i64,
+    /// App clients.
+    pub clients: i64,
+    /// Token issuer.
+    pub issuer: String,
+    /// OpenID Connect discovery document.
+    pub discovery_url: String,
+    /// JWKS.
+    pub jwks_url: String,
+}
+
+/// A user in the users table.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UserRowView {
+    /// User name.
+    pub username: String,
+    /// Email, if any.
+    pub email: Option<String>,
+    /// Phone number, if any.
+    pub phone: Option<String>,
+    /// Cognito status.
+    pub status: String,
+    /// Enabled.
+    pub enabled: bool,
+    /// Creation time (UTC).
+    pub created: String,
+}
+
+/// A page of users.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UserPageView {
+    /// The users.
+    pub users: Vec<UserRowView>,
+    /// Token of the next page.
+    pub next: Option<String>,
+}
+
+/// One user, in full.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UserDetailView {
+    /// The row data.
+    pub summary: UserRowView,
+    /// Every attribute (name, value).
+    pub attributes: Vec<(String, String)>,
+    /// Groups the user is in.
+    pub groups: Vec<String>,
+    /// Last change (UTC).
+    pub updated: String,
+}
+
+/// `YYYY-MM-DD HH:MM UTC` from epoch milliseconds.
+#[cfg(feature = "ssr")]
+pub fn format_created(ms: i64) -> String {
+    convert::format_utc(ms)
+}
+
 #[cfg(feature = "ssr")]
 mod convert {
     use super::*;
@@ -56,6 +126,19 @@ mod convert {
                 None => (ctx.actor(), "api-key".to_owned()),
             };
             OperatorView { email, role, can_write: ctx.for_write().is_ok() }
+        }
+    }
+
+    impl From<&domain::user::User> for UserRowView {
+        fn from(u: &domain::user::User) -> Self {
+            UserRowView {
+                username: u.username.clone(),
+                email: u.attributes.get("email").cloned(),
+                phone: u.attributes.get("phone_number").cloned(),
+                status: u.status.as_str().to_owned(),
+                enabled: u.enabled,
+                created: format_utc(u.created_at.millis()),
+            }
         }
     }
 

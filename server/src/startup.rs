@@ -111,23 +111,27 @@ impl Application {
             Some(token)
         };
 
-        let services = ConsoleServices {
-            operators,
-            pools,
-            clock: clock.clone(),
-            session_absolute_timeout: settings.session_absolute_timeout,
-        };
-        let console = ConsoleState { services: services.clone(), setup };
         let clients = ClientService::new(store.clone(), clock.clone(), master.clone());
         let tokens = TokenService::new(store.clone(), clock.clone(), master.clone(), settings.public_url.as_str());
         let users = UserService::new(
             store.clone(),
             clock.clone(),
             master.clone(),
-            services.pools.clone(),
+            pools.clone(),
             clients.clone(),
             tokens.clone(),
         );
+        let groups = domain::group::GroupService::new(store.clone(), clock.clone());
+        let services = ConsoleServices {
+            operators,
+            pools,
+            users: users.clone(),
+            groups: groups.clone(),
+            public_url: settings.public_url.as_str().trim_end_matches('/').to_owned(),
+            clock: clock.clone(),
+            session_absolute_timeout: settings.session_absolute_timeout,
+        };
+        let console = ConsoleState { services: services.clone(), setup };
         let mailer = match (&settings.smtp_url, &settings.email_from) {
             (Some(url), Some(from)) => {
                 Some(Mailer::new(&url.0, from).map_err(|e| anyhow::anyhow!("COGNATE_SMTP_URL: {e}"))?)
@@ -168,7 +172,7 @@ impl Application {
             pools: services.pools.clone(),
             clients,
             users,
-            groups: domain::group::GroupService::new(store.clone(), clock.clone()),
+            groups,
             resource_servers: domain::resource_server::ResourceServerService::new(store.clone()),
             tokens,
             admin_keys,

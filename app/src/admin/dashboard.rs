@@ -116,7 +116,7 @@ fn PoolTable(pools: Vec<PoolSummary>) -> impl IntoView {
             <tbody>
                 {pools.into_iter().map(|p| view! {
                     <tr>
-                        <td>{p.name}</td>
+                        <td><a href=format!("/admin/pools/{}", p.id)>{p.name}</a></td>
                         <td><code>{p.id}</code></td>
                         <td>{p.created}</td>
                     </tr>

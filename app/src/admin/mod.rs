@@ -3,4 +3,6 @@
 pub mod api;
 pub mod dashboard;
 pub mod login;
+pub mod pool;
 pub mod setup;
+pub mod users_api;

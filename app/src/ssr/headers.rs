@@ -21,6 +21,9 @@ pub fn set_security_headers() {
     if let Ok(v) = HeaderValue::from_str(&csp) {
         res.insert_header(header::CONTENT_SECURITY_POLICY, v);
     }
+    // Same-origin form posts carry Referer and Origin (server functions posted without
+    // JavaScript return to the Referer); nothing is sent to other sites.
+    res.insert_header(header::REFERRER_POLICY, HeaderValue::from_static("same-origin"));
     // Pages show per-operator data: never cache them anywhere.
     res.insert_header(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
 }

@@ -22,6 +22,12 @@ pub struct ConsoleServices {
     pub operators: OperatorService,
     /// User pools.
     pub pools: PoolService,
+    /// Pool users (the same service the Cognito API uses).
+    pub users: domain::user::UserService,
+    /// Groups.
+    pub groups: domain::group::GroupService,
+    /// `COGNATE_PUBLIC_URL` without the trailing slash (issuer and discovery URLs).
+    pub public_url: String,
     /// Time.
     pub clock: Arc<dyn Clock>,
     /// Sessions older than this are signed out whatever their activity.

@@ -137,6 +137,9 @@ pub trait UserStore: Send + Sync {
     ) -> Result<(), StoreError>;
     /// How many users the pool has.
     async fn count_users(&self, pool: &UserPoolId) -> Result<i64, StoreError>;
+    /// Users per status, group and client counts of a pool (the console's overview),
+    /// from indexes.
+    async fn pool_counts(&self, pool: &UserPoolId) -> Result<PoolCounts, StoreError>;
 }
 
 /// A ListUsers filter: `name = "value"` or, with `prefix`, `name ^= "value"`.
@@ -272,6 +275,17 @@ pub trait SessionRecordStore: Send + Sync {
     async fn delete_session(&self, id_hash: &str) -> Result<(), StoreError>;
     /// Removes every session that expired before `now`; returns how many.
     async fn delete_expired_sessions(&self, now: Timestamp) -> Result<u64, StoreError>;
+}
+
+/// What a pool holds, counted.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct PoolCounts {
+    /// (status, users) for each status present.
+    pub users_by_status: Vec<(String, i64)>,
+    /// Groups.
+    pub groups: i64,
+    /// App clients.
+    pub clients: i64,
 }
 
 /// OAuth 2.0 state: resource servers, authorization codes, hosted-UI sessions.

@@ -331,6 +331,29 @@ impl UserStore for SqlStore {
             .await
             .map_err(map)
     }
+
+    async fn pool_counts(&self, pool: &UserPoolId) -> Result<domain::ports::PoolCounts, StoreError> {
+        // Statuses come from the search index (covering index, no table rows read).
+        let users_by_status: Vec<(String, i64)> = sqlx::query_as(
+            "select value, count(*) from user_index where pool_id = $1 and name = 'cognito:user_status' \
+             group by value order by value",
+        )
+        .bind(pool.as_str())
+        .fetch_all(&self.pool)
+        .await
+        .map_err(map)?;
+        let groups: i64 = sqlx::query_scalar("select count(*) from user_groups where pool_id = $1")
+            .bind(pool.as_str())
+            .fetch_one(&self.pool)
+            .await
+            .map_err(map)?;
+        let clients: i64 = sqlx::query_scalar("select count(*) from app_clients where pool_id = $1")
+            .bind(pool.as_str())
+            .fetch_one(&self.pool)
+            .await
+            .map_err(map)?;
+        Ok(domain::ports::PoolCounts { users_by_status, groups, clients })
+    }
 }
 
 #[derive(sqlx::FromRow)]

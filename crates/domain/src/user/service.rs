@@ -1138,6 +1138,12 @@ impl UserService {
     pub async fn count(&self, pool: &UserPool) -> Result<i64, UserError> {
         Ok(self.store.count_users(&pool.id).await?)
     }
+
+    /// Users per status, groups and clients of a pool.
+    pub async fn pool_counts(&self, _ctx: &AdminCtx, pool_id: &str) -> Result<crate::ports::PoolCounts, UserError> {
+        let pool = self.pool(pool_id).await?;
+        Ok(self.store.pool_counts(&pool.id).await?)
+    }
 }
 
 /// Parses `attribute = "value"` or `attribute ^= "value"` (backslash escapes allowed).

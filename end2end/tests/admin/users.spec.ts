@@ -1,0 +1,122 @@
+import { test, expect, type Page } from "@playwright/test";
+import {
+  AdminCreateUserCommand,
+  AdminSetUserPasswordCommand,
+  CreateUserPoolCommand,
+} from "@aws-sdk/client-cognito-identity-provider";
+import { cognito } from "../hosted/support";
+import { signIn, expectDashboard } from "../fixtures";
+
+// Pool overview, users table (search, pages, create) and a user's page (actions), with
+// data seeded through the Cognito API by the AWS SDK for JavaScript.
+async function seededPool(baseURL: string) {
+  const c = cognito(baseURL);
+  const name = `Shop ${Date.now().toString(36)}`;
+  const pool = await c.send(new CreateUserPoolCommand({ PoolName: name }));
+  const id = pool.UserPool!.Id!;
+  for (const [user, email, confirmed] of [
+    ["alice", "alice@example.com", true],
+    ["albert", "albert@example.org", true],
+    ["bob", "bob@example.com", false],
+  ] as const) {
+    await c.send(new AdminCreateUserCommand({
+      UserPoolId: id, Username: user, MessageAction: "SUPPRESS",
+      UserAttributes: [{ Name: "email", Value: email }, { Name: "email_verified", Value: "true" }],
+    }));
+    if (confirmed) {
+      await c.send(new AdminSetUserPasswordCommand({ UserPoolId: id, Username: user, Password: "Correct-Horse-9", Permanent: true }));
+    }
+  }
+  return { id, name };
+}
+
+async function openPool(page: Page, name: string) {
+  await signIn(page);
+  await expectDashboard(page);
+  await page.getByRole("link", { name }).click();
+  await expect(page.getByRole("heading", { level: 1, name })).toBeVisible();
+}
+
+test("the pool overview shows counts, ids and endpoints", async ({ page, baseURL }) => {
+  const { id, name } = await seededPool(baseURL!);
+  await openPool(page, name);
+  const stats = page.locator(".stats");
+  await expect(stats.locator("div", { hasText: /^Users/ }).locator("dd")).toHaveText("3");
+  await expect(stats.locator("div", { hasText: "Confirmed" }).locator("dd")).toHaveText("2");
+  await expect(stats.locator("div", { hasText: "Must change password" }).locator("dd")).toHaveText("1");
+  await expect(page.getByText(`${baseURL}/${id}/.well-known/openid-configuration`)).toBeVisible();
+  await expect(page.getByRole("navigation", { name: "Breadcrumb" }).getByRole("link", { name: "User pools" })).toBeVisible();
+});
+
+test("users are searched, created, changed and deleted from the console", async ({ page, baseURL }) => {
+  const { name } = await seededPool(baseURL!);
+  await openPool(page, name);
+  await page.getByRole("link", { name: "Manage users" }).click();
+  await expect(page.getByRole("heading", { level: 1, name: "Users" })).toBeVisible();
+  await expect(page.getByRole("row")).toHaveCount(4);
+
+  // Simple search: email prefix.
+  await page.getByLabel("Search by").selectOption("email");
+  await page.getByLabel("Starts with").fill("al");
+  await page.getByRole("button", { name: "Search" }).click();
+  await expect(page.getByRole("row")).toHaveCount(3);
+  await expect(page.getByRole("link", { name: "bob" })).toHaveCount(0);
+
+  // Cognito's filter syntax, and a malformed filter reported.
+  await page.getByLabel("Starts with").fill("");
+  await page.getByLabel("Or a Cognito filter").fill('email = "bob@example.com"');
+  await page.getByRole("button", { name: "Search" }).click();
+  await expect(page.getByRole("link", { name: "bob" })).toBeVisible();
+  await expect(page.getByRole("row")).toHaveCount(2);
+  await page.getByLabel("Or a Cognito filter").fill("nonsense");
+  await page.getByRole("button", { name: "Search" }).click();
+  await expect(page.getByRole("alert")).toBeVisible();
+
+  // Create a user with a password; a weak one is refused beside the field.
+  await page.goto(page.url().split("?")[0]);
+  await page.getByLabel("User name").fill("carol");
+  await page.getByLabel("Email").fill("carol@example.com");
+  await page.getByLabel("Password (optional)").fill("weak");
+  await page.getByRole("button", { name: "Create user" }).click();
+  await expect(page.locator("#new-password-error")).toContainText("Password did not conform");
+  await page.getByLabel("Password (optional)").fill("Correct-Horse-9");
+  await page.getByRole("button", { name: "Create user" }).click();
+  await page.getByRole("status").getByRole("link", { name: "carol" }).click();
+
+  // The user's page: status, attributes, actions.
+  await expect(page.getByRole("heading", { level: 1, name: "carol" })).toBeVisible();
+  await expect(page.getByText("carol@example.com")).toBeVisible();
+  await expect(page.locator(".badge").first()).toHaveText("Confirmed");
+  await page.getByRole("button", { name: "Disable user" }).click();
+  await expect(page.getByRole("status").filter({ hasText: "User disabled." })).toBeVisible();
+  await expect(page.locator(".badge-danger")).toHaveText("Disabled");
+  await page.getByRole("button", { name: "Enable user" }).click();
+  await expect(page.getByRole("status").filter({ hasText: "User enabled." })).toBeVisible();
+  await page.getByRole("button", { name: "Sign out everywhere" }).click();
+  await expect(page.getByRole("status").filter({ hasText: "Signed out everywhere" })).toBeVisible();
+
+  // Deleting needs the confirmation step.
+  await expect(page.getByRole("button", { name: "Delete user permanently" })).toBeHidden();
+  await page.getByText("Delete user…").click();
+  await page.getByRole("button", { name: "Delete user permanently" }).click();
+  await expect(page.getByRole("status").filter({ hasText: "User deleted." })).toBeVisible();
+  await page.getByRole("link", { name: "Back to the users" }).click();
+  await expect(page.getByRole("link", { name: "carol" })).toHaveCount(0);
+});
+
+test.describe("without JavaScript", () => {
+  test.use({ javaScriptEnabled: false });
+  test("search and a user action work with plain forms", async ({ page, baseURL }) => {
+    const { name } = await seededPool(baseURL!);
+    await openPool(page, name);
+    await page.getByRole("link", { name: "Manage users" }).click();
+    await page.getByLabel("Search by").selectOption("username");
+    await page.getByLabel("Starts with").fill("bo");
+    await page.getByRole("button", { name: "Search" }).click();
+    await expect(page.getByRole("row")).toHaveCount(2);
+    await page.getByRole("link", { name: "bob" }).click();
+    await expect(page.getByRole("heading", { level: 1, name: "bob" })).toBeVisible();
+    await page.getByRole("button", { name: "Disable user" }).click();
+    await expect(page.locator(".badge-danger")).toHaveText("Disabled");
+  });
+});
