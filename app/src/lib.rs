@@ -54,9 +54,12 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/admin/login") view=admin::login::LoginPage ssr=SsrMode::Async />
                 <Route path=path!("/admin/setup") view=admin::setup::SetupPage ssr=SsrMode::Async />
                 <Route path=path!("/admin") view=admin::dashboard::Dashboard ssr=SsrMode::Async />
+                <Route path=path!("/admin/operators") view=admin::operators::OperatorsPage ssr=SsrMode::Async />
                 <Route path=path!("/admin/pools/:id") view=admin::pool::PoolPage ssr=SsrMode::Async />
                 <Route path=path!("/admin/pools/:id/users") view=admin::pool::UsersPage ssr=SsrMode::Async />
                 <Route path=path!("/admin/pools/:id/users/:username") view=admin::pool::UserPage ssr=SsrMode::Async />
+                <Route path=path!("/admin/pools/:id/groups") view=admin::groups::GroupsPage ssr=SsrMode::Async />
+                <Route path=path!("/admin/pools/:id/groups/:name") view=admin::groups::GroupPage ssr=SsrMode::Async />
             </Routes>
         </Router>
     }

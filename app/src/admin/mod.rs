@@ -2,7 +2,9 @@
 
 pub mod api;
 pub mod dashboard;
+pub mod groups;
 pub mod login;
+pub mod operators;
 pub mod pool;
 pub mod setup;
 pub mod users_api;

@@ -11,13 +11,13 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
-fn param(name: &'static str) -> Memo<String> {
+pub(crate) fn param(name: &'static str) -> Memo<String> {
     let params = use_params_map();
     Memo::new(move |_| params.read().get(name).unwrap_or_default())
 }
 
 /// Percent-encodes a path segment or query value.
-fn enc(s: &str) -> String {
+pub(crate) fn enc(s: &str) -> String {
     s.bytes()
         .map(|b| match b {
             b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
@@ -28,7 +28,7 @@ fn enc(s: &str) -> String {
 
 /// The console frame once the operator is known; a sign-in prompt otherwise.
 #[component]
-fn WithOperator(children: ChildrenFn) -> impl IntoView {
+pub(crate) fn WithOperator(children: ChildrenFn) -> impl IntoView {
     let operator = Resource::new(|| (), |_| current_operator());
     let children = StoredValue::new(children);
     view! {
@@ -51,12 +51,12 @@ fn WithOperator(children: ChildrenFn) -> impl IntoView {
     }
 }
 
-fn can_write() -> bool {
+pub(crate) fn can_write() -> bool {
     use_context::<OperatorView>().map(|o| o.can_write).unwrap_or(false)
 }
 
 #[component]
-fn Crumbs(items: Vec<(String, Option<String>)>) -> impl IntoView {
+pub(crate) fn Crumbs(items: Vec<(String, Option<String>)>) -> impl IntoView {
     view! {
         <nav aria-label="Breadcrumb" class="breadcrumbs">
             <ol>
@@ -98,7 +98,10 @@ pub fn PoolPage() -> impl IntoView {
                                     <div><dt>"Groups"</dt><dd>{p.groups}</dd></div>
                                     <div><dt>"App clients"</dt><dd>{p.clients}</dd></div>
                                 </dl>
-                                <p><a class="btn btn-primary" href=users_href>"Manage users"</a></p>
+                                <p class="actions">
+                                    <a class="btn btn-primary" href=users_href>"Manage users"</a>
+                                    <a class="btn" href=format!("/admin/pools/{}/groups", enc(&p.id))>"Manage groups"</a>
+                                </p>
                             </section>
                             <section class="panel" aria-labelledby="ids-heading">
                                 <h2 id="ids-heading">"Ids and endpoints"</h2>

@@ -45,7 +45,8 @@ pub fn ConsoleFrame(operator: Option<OperatorView>, children: Children) -> impl 
                 "Cognate"
             </a>
             <nav aria-label="Main">
-                <a href="/admin" aria-current="page">"User pools"</a>
+                <a href="/admin">"User pools"</a>
+                <a href="/admin/operators">"Operators"</a>
             </nav>
             <div class="topbar-end">
                 {operator.map(|op| view! {

@@ -41,9 +41,50 @@ pub enum GroupError {
     /// Name taken.
     #[error("A group with the name {0} already exists.")]
     Exists(String),
+    /// A field breaks Cognito's limits.
+    #[error("{0}")]
+    Invalid(String),
     /// Storage failed.
     #[error(transparent)]
     Store(#[from] StoreError),
+}
+
+/// Cognito's limits on a group's fields (the API checks them against the service model
+/// too; the console relies on these).
+pub fn check_fields(
+    name: &str,
+    description: Option<&str>,
+    precedence: Option<i64>,
+    role_arn: Option<&str>,
+) -> Result<(), GroupError> {
+    let bad = |m: &str| Err(GroupError::Invalid(m.into()));
+    let n = name.chars().count();
+    if n == 0 || n > 128 || name.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return bad("A group name has 1 to 128 characters and no spaces.");
+    }
+    if description.is_some_and(|d| d.chars().count() > 2048) {
+        return bad("A description has at most 2048 characters.");
+    }
+    if precedence.is_some_and(|p| !(0..=i64::from(i32::MAX)).contains(&p)) {
+        return bad("Precedence is a whole number from 0 to 2147483647.");
+    }
+    if let Some(arn) = role_arn {
+        let parts: Vec<&str> = arn.split(':').collect();
+        let ok_chars = arn.chars().all(|c| c.is_ascii_alphanumeric() || "+=/,.@-_:".contains(c));
+        let ok = arn.len() <= 2048
+            && ok_chars
+            && parts.len() >= 6
+            && parts[0] == "arn"
+            && !parts[1].is_empty()
+            && !parts[2].is_empty()
+            && parts[4].chars().all(|c| c.is_ascii_digit())
+            && !parts[4].is_empty()
+            && !parts[5].is_empty();
+        if !ok {
+            return bad("The role ARN must look like arn:aws:iam::123456789012:role/Name.");
+        }
+    }
+    Ok(())
 }
 
 /// Groups sorted as tokens list them: by precedence (unset last), then name.
@@ -99,6 +140,7 @@ impl GroupService {
         precedence: Option<i64>,
         role_arn: Option<String>,
     ) -> Result<Group, GroupError> {
+        check_fields(name, description.as_deref(), precedence, role_arn.as_deref())?;
         let pool = self.pool(pool_id).await?;
         let now = self.clock.now();
         let g = Group {
@@ -133,6 +175,7 @@ impl GroupService {
         precedence: Option<i64>,
         role_arn: Option<String>,
     ) -> Result<Group, GroupError> {
+        check_fields(name, description.as_deref(), precedence, role_arn.as_deref())?;
         let mut g = self.get(&AdminCtx::new(ctx.principal().clone()), pool_id, name).await?;
         if description.is_some() {
             g.description = description;

@@ -43,6 +43,17 @@ pub trait OperatorStore: Send + Sync {
     async fn find_operator_by_email(&self, email: &Email) -> Result<Option<OperatorRecord>, StoreError>;
     /// The operator with this id, if any.
     async fn find_operator(&self, id: &OperatorId) -> Result<Option<OperatorRecord>, StoreError>;
+    /// Every operator, by email.
+    async fn list_operators(&self) -> Result<Vec<OperatorRecord>, StoreError>;
+    /// Removes an operator; false when gone.
+    async fn delete_operator(&self, id: &OperatorId) -> Result<bool, StoreError>;
+    /// Replaces an operator's password hash.
+    async fn set_operator_password(
+        &self,
+        id: &OperatorId,
+        hash: &crate::password::PasswordHash,
+        now: crate::clock::Timestamp,
+    ) -> Result<(), StoreError>;
 }
 
 /// User pools.

@@ -61,6 +61,42 @@ impl OperatorStore for SqlStore {
             .map(TryInto::try_into)
             .transpose()
     }
+
+    async fn list_operators(&self) -> Result<Vec<OperatorRecord>, StoreError> {
+        let sql = format!("select {OPERATOR_COLUMNS} from operators order by email");
+        sqlx::query_as::<_, OperatorRow>(&sql)
+            .fetch_all(&self.pool)
+            .await
+            .map_err(map)?
+            .into_iter()
+            .map(TryInto::try_into)
+            .collect()
+    }
+
+    async fn delete_operator(&self, id: &OperatorId) -> Result<bool, StoreError> {
+        let r = sqlx::query("delete from operators where id = $1")
+            .bind(id.as_str())
+            .execute(&self.pool)
+            .await
+            .map_err(map)?;
+        Ok(r.rows_affected() > 0)
+    }
+
+    async fn set_operator_password(
+        &self,
+        id: &OperatorId,
+        hash: &domain::password::PasswordHash,
+        now: domain::clock::Timestamp,
+    ) -> Result<(), StoreError> {
+        sqlx::query("update operators set password_hash = $2, updated_at = $3 where id = $1")
+            .bind(id.as_str())
+            .bind(hash.as_phc())
+            .bind(now.millis())
+            .execute(&self.pool)
+            .await
+            .map_err(map)?;
+        Ok(())
+    }
 }
 
 const POOL_COLUMNS: &str = "id, name, config, created_at, updated_at";

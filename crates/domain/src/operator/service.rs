@@ -25,6 +25,18 @@ pub enum OperatorError {
     /// The password breaks the operator password policy.
     #[error("the password must have between {MIN_PASSWORD_CHARS} and {MAX_PASSWORD_CHARS} characters")]
     WeakPassword,
+    /// Operators cannot remove themselves (and so the last administrator stays).
+    #[error("you cannot remove yourself")]
+    RemoveSelf,
+    /// The current password given for a change is wrong.
+    #[error("the current password is not correct")]
+    WrongPassword,
+    /// No such operator.
+    #[error("no such operator")]
+    NotFound,
+    /// The role cannot do this.
+    #[error(transparent)]
+    Access(#[from] AccessError),
     /// An operator with this email exists.
     #[error("an operator with this email already exists")]
     EmailTaken,
@@ -121,6 +133,58 @@ impl OperatorService {
             return Err(OperatorError::AlreadySetUp);
         }
         self.insert(email, password, OperatorRole::Administrator).await
+    }
+
+    /// Adds an operator with a role and an initial password (an administrator's action).
+    pub async fn invite(
+        &self,
+        _ctx: &crate::access::WriteCtx,
+        email: &str,
+        role: OperatorRole,
+        password: Password,
+    ) -> Result<Operator, OperatorError> {
+        self.insert(email, password, role).await
+    }
+
+    /// Every operator.
+    pub async fn list(&self, _ctx: &AdminCtx) -> Result<Vec<Operator>, OperatorError> {
+        Ok(self.store.list_operators().await?.into_iter().map(|r| r.operator).collect())
+    }
+
+    /// Removes another operator; their sessions stop working at once (every request
+    /// re-reads the operator).
+    pub async fn remove(&self, ctx: &crate::access::WriteCtx, id: &str) -> Result<(), OperatorError> {
+        let id = OperatorId::parse(id).ok_or(OperatorError::NotFound)?;
+        if let crate::access::Principal::Operator(me) = ctx.principal() {
+            if me.id == id {
+                return Err(OperatorError::RemoveSelf);
+            }
+        }
+        if !self.store.delete_operator(&id).await? {
+            return Err(OperatorError::NotFound);
+        }
+        Ok(())
+    }
+
+    /// The signed-in operator changes their own password (viewers too).
+    pub async fn change_own_password(
+        &self,
+        ctx: &AdminCtx,
+        current: Password,
+        new: Password,
+    ) -> Result<(), OperatorError> {
+        let me = ctx.operator().ok_or(AccessError::Unauthenticated)?;
+        let record = self.store.find_operator(&me.id).await?.ok_or(OperatorError::NotFound)?;
+        if !password::verify(current, Some(record.password_hash)).await? {
+            return Err(OperatorError::WrongPassword);
+        }
+        let n = new.secret().chars().count();
+        if !(MIN_PASSWORD_CHARS..=MAX_PASSWORD_CHARS).contains(&n) {
+            return Err(OperatorError::WeakPassword);
+        }
+        let hash = password::hash(new).await?;
+        self.store.set_operator_password(&me.id, &hash, self.clock.now()).await?;
+        Ok(())
     }
 
     /// Checks an email and password. Unknown emails cost the same argon2 time as wrong

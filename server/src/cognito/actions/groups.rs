@@ -19,6 +19,7 @@ impl From<GroupError> for CognitoError {
             GroupError::PoolNotFound(_) | GroupError::NotFound => CognitoError::resource_not_found(m),
             GroupError::UserNotFound => CognitoError::user_not_found(m),
             GroupError::Exists(_) => CognitoError::group_exists(m),
+            GroupError::Invalid(_) => CognitoError::invalid_parameter(m),
             GroupError::Store(s) => s.into(),
         }
     }
