@@ -59,6 +59,8 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/admin/pools/:id/users") view=admin::pool::UsersPage ssr=SsrMode::Async />
                 <Route path=path!("/admin/pools/:id/users/:username") view=admin::pool::UserPage ssr=SsrMode::Async />
                 <Route path=path!("/admin/pools/:id/groups") view=admin::groups::GroupsPage ssr=SsrMode::Async />
+                <Route path=path!("/admin/pools/:id/clients") view=admin::clients::ClientsPage ssr=SsrMode::Async />
+                <Route path=path!("/admin/pools/:id/clients/:client") view=admin::clients::ClientPage ssr=SsrMode::Async />
                 <Route path=path!("/admin/pools/:id/groups/:name") view=admin::groups::GroupPage ssr=SsrMode::Async />
             </Routes>
         </Router>

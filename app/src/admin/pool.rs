@@ -101,6 +101,7 @@ pub fn PoolPage() -> impl IntoView {
                                 <p class="actions">
                                     <a class="btn btn-primary" href=users_href>"Manage users"</a>
                                     <a class="btn" href=format!("/admin/pools/{}/groups", enc(&p.id))>"Manage groups"</a>
+                                    <a class="btn" href=format!("/admin/pools/{}/clients", enc(&p.id))>"Manage app clients"</a>
                                 </p>
                             </section>
                             <section class="panel" aria-labelledby="ids-heading">

@@ -26,6 +26,8 @@ pub struct ConsoleServices {
     pub users: domain::user::UserService,
     /// Groups.
     pub groups: domain::group::GroupService,
+    /// App clients.
+    pub clients: domain::client::ClientService,
     /// `COGNATE_PUBLIC_URL` without the trailing slash (issuer and discovery URLs).
     pub public_url: String,
     /// Time.
