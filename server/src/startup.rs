@@ -128,6 +128,7 @@ impl Application {
             users: users.clone(),
             groups: groups.clone(),
             clients: clients.clone(),
+            admin_keys: admin_keys.clone(),
             public_url: settings.public_url.as_str().trim_end_matches('/').to_owned(),
             clock: clock.clone(),
             session_absolute_timeout: settings.session_absolute_timeout,

@@ -4,6 +4,7 @@ pub mod api;
 pub mod clients;
 pub mod dashboard;
 pub mod groups;
+pub mod keys;
 pub mod login;
 pub mod operators;
 pub mod pool;

@@ -47,6 +47,7 @@ pub fn ConsoleFrame(operator: Option<OperatorView>, children: Children) -> impl 
             <nav aria-label="Main">
                 <a href="/admin">"User pools"</a>
                 <a href="/admin/operators">"Operators"</a>
+                <a href="/admin/keys">"API keys"</a>
             </nav>
             <div class="topbar-end">
                 {operator.map(|op| view! {

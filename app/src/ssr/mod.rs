@@ -28,6 +28,8 @@ pub struct ConsoleServices {
     pub groups: domain::group::GroupService,
     /// App clients.
     pub clients: domain::client::ClientService,
+    /// Admin API keys.
+    pub admin_keys: domain::admin_key::AdminKeyService,
     /// `COGNATE_PUBLIC_URL` without the trailing slash (issuer and discovery URLs).
     pub public_url: String,
     /// Time.

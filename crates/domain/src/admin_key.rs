@@ -75,6 +75,42 @@ impl AdminKeyService {
         Ok(())
     }
 
+    /// Creates a key pair (an operator's action): returns the id and the secret, which is
+    /// not shown again.
+    pub async fn create(&self, _ctx: &crate::access::WriteCtx) -> Result<(String, SecretString), AdminKeyError> {
+        let id = format!("AKIA{}", crate::crypto::random_chars(16, b"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"));
+        let secret = SecretString::new(crate::crypto::random_chars(
+            40,
+            b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789",
+        ));
+        self.register(&id, &secret).await?;
+        Ok((id, secret))
+    }
+
+    /// Every key (secrets stay sealed).
+    pub async fn list(&self, _ctx: &AdminCtx) -> Result<Vec<AdminKeyRecord>, AdminKeyError> {
+        Ok(self.store.list_admin_keys().await?)
+    }
+
+    /// Enables or disables a key; false when it does not exist. Takes effect on the next
+    /// request (keys are read on every call).
+    pub async fn set_active(
+        &self,
+        _ctx: &crate::access::WriteCtx,
+        access_key_id: &str,
+        active: bool,
+    ) -> Result<bool, AdminKeyError> {
+        let Some(mut rec) = self.store.find_admin_key(access_key_id).await? else { return Ok(false) };
+        rec.active = active;
+        self.store.upsert_admin_key(&rec).await?;
+        Ok(true)
+    }
+
+    /// Deletes a key; false when it does not exist.
+    pub async fn delete(&self, _ctx: &crate::access::WriteCtx, access_key_id: &str) -> Result<bool, AdminKeyError> {
+        Ok(self.store.delete_admin_key(access_key_id).await?)
+    }
+
     /// Authenticates an admin API call: loads the active key's secret and lets `verify`
     /// (the adapter's signature check) decide. Only a successful check yields the
     /// capability.

@@ -260,6 +260,10 @@ pub trait AdminKeyStore: Send + Sync {
     async fn upsert_admin_key(&self, key: &AdminKeyRecord) -> Result<(), StoreError>;
     /// The key with this access key id, if any.
     async fn find_admin_key(&self, access_key_id: &str) -> Result<Option<AdminKeyRecord>, StoreError>;
+    /// Every key, oldest first.
+    async fn list_admin_keys(&self) -> Result<Vec<AdminKeyRecord>, StoreError>;
+    /// Deletes a key; false when gone.
+    async fn delete_admin_key(&self, access_key_id: &str) -> Result<bool, StoreError>;
 }
 
 /// Failed-attempt counters for sign-in throttling, keyed by an opaque string.

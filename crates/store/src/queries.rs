@@ -277,6 +277,27 @@ impl AdminKeyStore for SqlStore {
         .map_err(map)?
         .map(Into::into))
     }
+
+    async fn list_admin_keys(&self) -> Result<Vec<AdminKeyRecord>, StoreError> {
+        Ok(sqlx::query_as::<_, AdminKeyRow>(
+            "select access_key_id, sealed_secret, active, created_at from admin_keys order by created_at, access_key_id",
+        )
+        .fetch_all(&self.pool)
+        .await
+        .map_err(map)?
+        .into_iter()
+        .map(Into::into)
+        .collect())
+    }
+
+    async fn delete_admin_key(&self, access_key_id: &str) -> Result<bool, StoreError> {
+        let r = sqlx::query("delete from admin_keys where access_key_id = $1")
+            .bind(access_key_id)
+            .execute(&self.pool)
+            .await
+            .map_err(map)?;
+        Ok(r.rows_affected() > 0)
+    }
 }
 
 #[async_trait]
