@@ -34,8 +34,10 @@ test("app clients are created (secret shown once), edited and deleted", async ({
   await page.getByRole("button", { name: "Create app client" }).click();
   await expect(page.locator("#client-secret")).toHaveText(/^[a-z0-9]{51}$/);
 
-  // Edit the public client through its page; the API sees the change.
-  await page.getByRole("link", { name: "web" }).click();
+  // Edit the public client through its page; the API sees the change. (Wait for the list
+  // to show both clients first: a click during its re-render can land on the other row.)
+  await expect(page.getByRole("row")).toHaveCount(3);
+  await page.getByRole("link", { name: "web", exact: true }).click();
   await expect(page.getByRole("heading", { level: 1, name: "web" })).toBeVisible();
   const clientId = (await page.locator(".page-head code").textContent())!;
   await page.getByLabel("ALLOW_USER_PASSWORD_AUTH").check();
