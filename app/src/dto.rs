@@ -58,6 +58,20 @@ pub struct PoolOverviewView {
     pub discovery_url: String,
     /// JWKS.
     pub jwks_url: String,
+    /// Deletion protection.
+    pub deletion_protection: bool,
+    /// Password policy: minimum length and required character classes.
+    pub min_length: u32,
+    /// Lower-case letter required.
+    pub require_lowercase: bool,
+    /// Upper-case letter required.
+    pub require_uppercase: bool,
+    /// Digit required.
+    pub require_numbers: bool,
+    /// Symbol required.
+    pub require_symbols: bool,
+    /// Users may sign themselves up.
+    pub self_sign_up: bool,
 }
 
 /// A user in the users table.

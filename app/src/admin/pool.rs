@@ -3,7 +3,9 @@
 //! and every action a form post, so all of it works without JavaScript.
 
 use super::api::current_operator;
-use super::users_api::{get_pool_user, list_pool_users, pool_overview, CreatePoolUser, UserAction};
+use super::users_api::{
+    get_pool_user, list_pool_users, pool_overview, CreatePoolUser, DeletePool, UpdatePoolSettings, UserAction,
+};
 use crate::components::{Alert, ConsoleFrame};
 use crate::dto::{OperatorView, UserRowView};
 use crate::error::AdminError;
@@ -73,10 +75,19 @@ pub(crate) fn Crumbs(items: Vec<(String, Option<String>)>) -> impl IntoView {
 #[component]
 pub fn PoolPage() -> impl IntoView {
     let id = param("id");
-    let overview = Resource::new(move || id.get(), pool_overview);
+    let save = ServerAction::<UpdatePoolSettings>::new();
+    let delete = ServerAction::<DeletePool>::new();
+    let overview = Resource::new(move || (id.get(), save.version().get()), |(id, _)| pool_overview(id));
     view! {
         <Title text="User pool" />
         <WithOperator>
+            {move || [save.value().get(), delete.value().get()].into_iter().flatten().map(|r| match r {
+                Ok(m) if m == "Pool deleted." => view! {
+                    <p class="alert alert-success" role="status">{m} " " <a href="/admin">"Back to the pools"</a></p>
+                }.into_any(),
+                Ok(m) => view! { <Alert kind="success" message=m /> }.into_any(),
+                Err(e) => view! { <Alert kind="error" message=e.to_string() /> }.into_any(),
+            }).collect_view()}
             <Transition fallback=|| view! { <p class="loading">"Loading pool…"</p> }>
                 {move || overview.get().map(|r| match r {
                     Err(e) => view! { <Alert kind="error" message=e.to_string() /> }.into_any(),
@@ -113,6 +124,43 @@ pub fn PoolPage() -> impl IntoView {
                                     <dt>"JWKS"</dt><dd><code class="copyable">{p.jwks_url.clone()}</code></dd>
                                 </dl>
                             </section>
+                            {can_write().then(|| {
+                                let (pid, pid2) = (p.id.clone(), p.id.clone());
+                                view! {
+                                    <section class="panel" aria-labelledby="settings-heading">
+                                        <h2 id="settings-heading">"Settings"</h2>
+                                        <ActionForm action=save attr:class="stack">
+                                            <input type="hidden" name="pool_id" value=pid />
+                                            <div class="field">
+                                                <label for="pool-name-edit">"Pool name"</label>
+                                                <input id="pool-name-edit" name="name" type="text" required maxlength="128" value=p.name.clone() />
+                                            </div>
+                                            <fieldset>
+                                                <legend>"Password policy"</legend>
+                                                <div class="field">
+                                                    <label for="min-length">"Minimum length"</label>
+                                                    <input id="min-length" name="min_length" type="number" min="6" max="99" value=p.min_length.to_string() />
+                                                </div>
+                                                <label class="check"><input type="checkbox" name="require_lowercase" checked=p.require_lowercase />" Lower-case letter"</label>
+                                                <label class="check"><input type="checkbox" name="require_uppercase" checked=p.require_uppercase />" Upper-case letter"</label>
+                                                <label class="check"><input type="checkbox" name="require_numbers" checked=p.require_numbers />" Number"</label>
+                                                <label class="check"><input type="checkbox" name="require_symbols" checked=p.require_symbols />" Symbol"</label>
+                                            </fieldset>
+                                            <label class="check"><input type="checkbox" name="self_sign_up" checked=p.self_sign_up />" Users may sign themselves up"</label>
+                                            <label class="check"><input type="checkbox" name="deletion_protection" checked=p.deletion_protection />" Deletion protection"</label>
+                                            <button type="submit" class="btn btn-primary">"Save settings"</button>
+                                        </ActionForm>
+                                        <details class="danger-zone">
+                                            <summary>"Delete pool…"</summary>
+                                            <p>"Deleting removes every user, group, client and key of this pool. It cannot be undone."</p>
+                                            <ActionForm action=delete attr:class="inline">
+                                                <input type="hidden" name="pool_id" value=pid2 />
+                                                <button type="submit" class="btn btn-danger">"Delete pool permanently"</button>
+                                            </ActionForm>
+                                        </details>
+                                    </section>
+                                }
+                            })}
                         }.into_any()
                     }
                 })}

@@ -45,6 +45,13 @@ pub async fn pool_overview(pool_id: String) -> Result<PoolOverviewView, AdminErr
                 users_by_status: counts.users_by_status,
                 groups: counts.groups,
                 clients: counts.clients,
+                deletion_protection: pool.config.deletion_protection,
+                min_length: pool.config.password_policy.minimum_length,
+                require_lowercase: pool.config.password_policy.require_lowercase,
+                require_uppercase: pool.config.password_policy.require_uppercase,
+                require_numbers: pool.config.password_policy.require_numbers,
+                require_symbols: pool.config.password_policy.require_symbols,
+                self_sign_up: !pool.config.allow_admin_create_user_only,
                 discovery_url: format!("{issuer}/.well-known/openid-configuration"),
                 jwks_url: format!("{issuer}/.well-known/jwks.json"),
                 issuer,
@@ -220,6 +227,73 @@ pub async fn user_action(
             let message = done.map_err(|e| user_error(if action == "set_password" { "password" } else { "action" }, e))?;
             tracing::info!(actor = %ctx.actor(), pool_id = %pool_id, username = %username, action = %action, "user changed");
             Ok(message.to_owned())
+        }
+        .await,
+    )
+}
+
+/// Saves the pool's main settings (name, password policy, self sign-up, deletion
+/// protection); the rules are the same as UpdateUserPool's.
+#[server(endpoint = "update_pool_settings")]
+#[allow(clippy::too_many_arguments)]
+pub async fn update_pool_settings(
+    pool_id: String,
+    name: String,
+    min_length: String,
+    require_lowercase: Option<String>,
+    require_uppercase: Option<String>,
+    require_numbers: Option<String>,
+    require_symbols: Option<String>,
+    self_sign_up: Option<String>,
+    deletion_protection: Option<String>,
+) -> Result<String, AdminError> {
+    use domain::pool::PoolError;
+    crate::ssr::respond(
+        async {
+            let (ctx, svc) = crate::ssr::admin_and_services().await?;
+            let w = ctx.for_write()?;
+            let pool = svc.pools.get(&ctx, &pool_id).await.map_err(crate::ssr::internal)?;
+            let mut config = pool.config.clone();
+            config.password_policy.minimum_length = min_length
+                .trim()
+                .parse()
+                .map_err(|_| AdminError::invalid("min_length", "Enter a whole number from 6 to 99."))?;
+            config.password_policy.require_lowercase = require_lowercase.is_some();
+            config.password_policy.require_uppercase = require_uppercase.is_some();
+            config.password_policy.require_numbers = require_numbers.is_some();
+            config.password_policy.require_symbols = require_symbols.is_some();
+            config.allow_admin_create_user_only = self_sign_up.is_none();
+            config.deletion_protection = deletion_protection.is_some();
+            match svc.pools.update(&w, &pool_id, Some(name.trim()), config).await {
+                Ok(_) => {}
+                Err(PoolError::Name(e)) => return Err(AdminError::invalid("name", e)),
+                Err(PoolError::Config(e)) => return Err(AdminError::invalid("min_length", e)),
+                Err(e) => return Err(crate::ssr::internal(e)),
+            }
+            tracing::info!(actor = %ctx.actor(), pool_id = %pool_id, "pool settings saved");
+            Ok("Settings saved.".into())
+        }
+        .await,
+    )
+}
+
+/// Deletes a pool and everything in it, unless deletion protection is on.
+#[server(endpoint = "delete_pool")]
+pub async fn delete_pool(pool_id: String) -> Result<String, AdminError> {
+    use domain::pool::PoolError;
+    crate::ssr::respond(
+        async {
+            let (ctx, svc) = crate::ssr::admin_and_services().await?;
+            let w = ctx.for_write()?;
+            match svc.pools.delete(&w, &pool_id).await {
+                Ok(()) => {}
+                Err(e @ PoolError::DeletionProtected(_)) => {
+                    return Err(AdminError::invalid("pool", format!("{e} Turn it off in the settings first.")))
+                }
+                Err(e) => return Err(crate::ssr::internal(e)),
+            }
+            tracing::info!(actor = %ctx.actor(), pool_id = %pool_id, "pool deleted");
+            Ok("Pool deleted.".into())
         }
         .await,
     )
