@@ -4,7 +4,8 @@
 
 use super::api::current_operator;
 use super::users_api::{
-    get_pool_user, list_pool_users, pool_overview, CreatePoolUser, DeletePool, UpdatePoolSettings, UserAction,
+    get_pool_user, list_pool_users, pool_overview, CreatePoolUser, DeletePool, EditPoolUser, UpdatePoolSettings,
+    UserAction,
 };
 use crate::components::{Alert, ConsoleFrame};
 use crate::dto::{OperatorView, UserRowView};
@@ -366,7 +367,11 @@ pub fn UserPage() -> impl IntoView {
     let id = param("id");
     let username = param("username");
     let act = ServerAction::<UserAction>::new();
-    let user = Resource::new(move || (id.get(), username.get(), act.version().get()), |(p, u, _)| get_pool_user(p, u));
+    let edit = ServerAction::<EditPoolUser>::new();
+    let user = Resource::new(
+        move || (id.get(), username.get(), act.version().get(), edit.version().get()),
+        |(p, u, _, _)| get_pool_user(p, u),
+    );
     view! {
         <Title text="User" />
         <WithOperator>
@@ -381,6 +386,10 @@ pub fn UserPage() -> impl IntoView {
                     ] />
                     <div class="page-head"><h1>{name.clone()}</h1></div>
                     <ActionResult action=act pool=pool.clone() />
+                    {move || edit.value().get().map(|r| match r {
+                        Ok(m) => view! { <Alert kind="success" message=m /> }.into_any(),
+                        Err(e) => view! { <Alert kind="error" message=e.to_string() /> }.into_any(),
+                    })}
                     <Transition fallback=|| view! { <p class="loading">"Loading user…"</p> }>
                         {move || user.get().map(|r| match r {
                             Err(e) => view! { <Alert kind="error" message=e.to_string() /> }.into_any(),
@@ -409,6 +418,9 @@ pub fn UserPage() -> impl IntoView {
                                         view! { <ul>{u.groups.iter().map(|g| view! { <li>{g.clone()}</li> }).collect_view()}</ul> }.into_any()
                                     }}
                                 </section>
+                                {can_write().then(|| view! {
+                                    <EditUser action=edit pool_id=id.get_untracked() username=u.summary.username.clone() />
+                                })}
                                 {can_write().then(|| view! {
                                     <UserActions action=act pool_id=id.get_untracked()
                                         username=u.summary.username.clone() enabled=u.summary.enabled status=u.summary.status.clone() />
@@ -490,5 +502,39 @@ fn SetPassword(action: ServerAction<UserAction>, pool_id: String, username: Stri
             </div>
             <button type="submit" class="btn">"Set password"</button>
         </ActionForm>
+    }
+}
+
+#[component]
+fn EditUser(action: ServerAction<EditPoolUser>, pool_id: String, username: String) -> impl IntoView {
+    let (p2, u2) = (pool_id.clone(), username.clone());
+    view! {
+        <section class="panel" aria-labelledby="edit-heading">
+            <h2 id="edit-heading">"Edit"</h2>
+            <ActionForm action=action attr:class="inline-form">
+                <input type="hidden" name="pool_id" value=pool_id />
+                <input type="hidden" name="username" value=username />
+                <input type="hidden" name="what" value="attribute" />
+                <div class="field">
+                    <label for="attr-name">"Attribute"</label>
+                    <input id="attr-name" name="name" type="text" required maxlength="32" placeholder="given_name" />
+                </div>
+                <div class="field">
+                    <label for="attr-value">"Value (empty deletes it)"</label>
+                    <input id="attr-value" name="value" type="text" maxlength="2048" />
+                </div>
+                <button type="submit" class="btn">"Save attribute"</button>
+            </ActionForm>
+            <ActionForm action=action attr:class="inline-form">
+                <input type="hidden" name="pool_id" value=p2 />
+                <input type="hidden" name="username" value=u2 />
+                <input type="hidden" name="what" value="group_add" />
+                <div class="field">
+                    <label for="add-group">"Add to group"</label>
+                    <input id="add-group" name="name" type="text" required maxlength="128" />
+                </div>
+                <button type="submit" class="btn">"Add to group"</button>
+            </ActionForm>
+        </section>
     }
 }

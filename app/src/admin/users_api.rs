@@ -298,3 +298,55 @@ pub async fn delete_pool(pool_id: String) -> Result<String, AdminError> {
         .await,
     )
 }
+
+/// Sets one attribute (an empty value deletes it), or adds the user to / removes them
+/// from a group (`group_add`, `group_remove`).
+#[server(endpoint = "edit_pool_user")]
+pub async fn edit_pool_user(
+    pool_id: String,
+    username: String,
+    what: String,
+    name: String,
+    value: Option<String>,
+) -> Result<String, AdminError> {
+    crate::ssr::respond(
+        async {
+            let (ctx, svc) = crate::ssr::admin_and_services().await?;
+            let w = ctx.for_write()?;
+            let name = name.trim().to_owned();
+            if name.is_empty() {
+                return Err(AdminError::invalid("name", "Enter a name."));
+            }
+            let message = match what.as_str() {
+                "attribute" => {
+                    let value = value.map(|v| v.trim().to_owned()).unwrap_or_default();
+                    if value.is_empty() {
+                        svc.users
+                            .admin_delete_attributes(&w, &pool_id, &username, std::slice::from_ref(&name))
+                            .await
+                            .map_err(|e| user_error("name", e))?;
+                        format!("Attribute {name} deleted.")
+                    } else {
+                        svc.users
+                            .admin_update_attributes(&w, &pool_id, &username, vec![(name.clone(), value)])
+                            .await
+                            .map_err(|e| user_error("value", e))?;
+                        format!("Attribute {name} saved.")
+                    }
+                }
+                "group_add" => {
+                    svc.groups.add_user(&w, &pool_id, &name, &username).await.map_err(|e| AdminError::invalid("group", e.to_string()))?;
+                    format!("Added to {name}.")
+                }
+                "group_remove" => {
+                    svc.groups.remove_user(&w, &pool_id, &name, &username).await.map_err(|e| AdminError::invalid("group", e.to_string()))?;
+                    format!("Removed from {name}.")
+                }
+                _ => return Err(AdminError::invalid("what", "Unknown change.")),
+            };
+            tracing::info!(actor = %ctx.actor(), pool_id = %pool_id, username = %username, change = %what, "user edited");
+            Ok(message)
+        }
+        .await,
+    )
+}

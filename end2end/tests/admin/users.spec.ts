@@ -2,6 +2,7 @@ import { test, expect, type Page } from "@playwright/test";
 import {
   AdminCreateUserCommand,
   AdminSetUserPasswordCommand,
+  CreateGroupCommand,
   CreateUserPoolCommand,
 } from "@aws-sdk/client-cognito-identity-provider";
 import { cognito } from "../hosted/support";
@@ -14,6 +15,7 @@ async function seededPool(baseURL: string) {
   const name = `Shop ${Date.now().toString(36)}`;
   const pool = await c.send(new CreateUserPoolCommand({ PoolName: name }));
   const id = pool.UserPool!.Id!;
+  await c.send(new CreateGroupCommand({ UserPoolId: id, GroupName: "staff" }));
   for (const [user, email, confirmed] of [
     ["alice", "alice@example.com", true],
     ["albert", "albert@example.org", true],
@@ -92,6 +94,20 @@ test("users are searched, created, changed and deleted from the console", async 
   await expect(page.locator(".badge-danger")).toHaveText("Disabled");
   await page.getByRole("button", { name: "Enable user" }).click();
   await expect(page.getByRole("status").filter({ hasText: "User enabled." })).toBeVisible();
+  // Edit an attribute (an unknown one is refused) and add the user to a group.
+  await page.getByLabel("Attribute", { exact: true }).fill("given_name");
+  await page.getByLabel("Value (empty deletes it)").fill("Carol");
+  await page.getByRole("button", { name: "Save attribute" }).click();
+  await expect(page.getByRole("status").filter({ hasText: "Attribute given_name saved." })).toBeVisible();
+  await expect(page.getByRole("row", { name: /given_name Carol/ })).toBeVisible();
+  await page.getByLabel("Attribute", { exact: true }).fill("custom:nope");
+  await page.getByLabel("Value (empty deletes it)").fill("x");
+  await page.getByRole("button", { name: "Save attribute" }).click();
+  await expect(page.getByRole("alert")).toBeVisible();
+  await page.getByLabel("Add to group", { exact: true }).fill("staff");
+  await page.getByRole("button", { name: "Add to group" }).click();
+  await expect(page.getByRole("status").filter({ hasText: "Added to staff." })).toBeVisible();
+  await expect(page.getByRole("region", { name: "Groups" }).getByText("staff")).toBeVisible();
   await page.getByRole("button", { name: "Sign out everywhere" }).click();
   await expect(page.getByRole("status").filter({ hasText: "Signed out everywhere" })).toBeVisible();
 
