@@ -122,7 +122,9 @@ impl Application {
             tokens.clone(),
         );
         let groups = domain::group::GroupService::new(store.clone(), clock.clone());
+        let audit = domain::audit::AuditService::new(store.clone(), clock.clone());
         let services = ConsoleServices {
+            audit: audit.clone(),
             operators,
             pools,
             users: users.clone(),
@@ -168,6 +170,7 @@ impl Application {
         };
         crate::oauth::spawn_purge(store.clone(), clock.clone());
         let cognito = CognitoState {
+            audit: audit.clone(),
             branding,
             domains,
             public_url: settings.public_url.as_str().trim_end_matches('/').to_owned(),

@@ -49,7 +49,8 @@ pub async fn create_pool(name: String) -> Result<PoolSummary, AdminError> {
             let writer = ctx.for_write()?;
             match svc.pools.create(&writer, &name).await {
                 Ok(pool) => {
-                    tracing::info!(actor = %ctx.actor(), pool_id = %pool.id, "user pool created");
+                    crate::ssr::audit(&ctx, &svc, "console:user_pool_created", &[("pool_id", pool.id.to_string())])
+                        .await;
                     Ok(PoolSummary::from(&pool))
                 }
                 Err(PoolError::Name(e)) => Err(AdminError::invalid("name", e)),

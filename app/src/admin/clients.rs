@@ -215,7 +215,13 @@ pub async fn create_pool_client(form: ClientForm) -> Result<CreatedClient, Admin
                 .await
                 .map_err(convert::client_error)?;
             let secret = svc.clients.secret(&c).map_err(crate::ssr::internal)?.map(|s| s.secret().to_owned());
-            tracing::info!(actor = %ctx.actor(), pool_id = %form.pool_id, client_id = %c.id.as_str(), "app client created");
+            crate::ssr::audit(
+                &ctx,
+                &svc,
+                "console:app_client_created",
+                &[("pool_id", form.pool_id.to_string()), ("client_id", c.id.as_str().to_string())],
+            )
+            .await;
             Ok(CreatedClient { id: c.id.as_str().to_owned(), name: c.name, secret })
         }
         .await,
@@ -249,7 +255,13 @@ pub async fn update_pool_client(form: ClientForm) -> Result<String, AdminError> 
                 .update(&w, &form.pool_id, &id, Some(form.name.trim()), config)
                 .await
                 .map_err(convert::client_error)?;
-            tracing::info!(actor = %ctx.actor(), pool_id = %form.pool_id, client_id = %id, "app client updated");
+            crate::ssr::audit(
+                &ctx,
+                &svc,
+                "console:app_client_updated",
+                &[("pool_id", form.pool_id.to_string()), ("client_id", id.to_string())],
+            )
+            .await;
             Ok("Client saved.".into())
         }
         .await,
@@ -264,7 +276,13 @@ pub async fn delete_pool_client(pool_id: String, client_id: String) -> Result<St
             let (ctx, svc) = crate::ssr::admin_and_services().await?;
             let w = ctx.for_write()?;
             svc.clients.delete(&w, &pool_id, &client_id).await.map_err(convert::client_error)?;
-            tracing::info!(actor = %ctx.actor(), pool_id = %pool_id, client_id = %client_id, "app client deleted");
+            crate::ssr::audit(
+                &ctx,
+                &svc,
+                "console:app_client_deleted",
+                &[("pool_id", pool_id.to_string()), ("client_id", client_id.to_string())],
+            )
+            .await;
             Ok("Client deleted.".into())
         }
         .await,

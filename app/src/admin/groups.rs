@@ -87,7 +87,13 @@ pub async fn create_pool_group(
                 .create(&w, &pool_id, name.trim(), opt(description), p, opt(role_arn))
                 .await
                 .map_err(|e| group_error("name", e))?;
-            tracing::info!(actor = %ctx.actor(), pool_id = %pool_id, group = %g.name, "group created");
+            crate::ssr::audit(
+                &ctx,
+                &svc,
+                "console:group_created",
+                &[("pool_id", pool_id.to_string()), ("group", g.name.to_string())],
+            )
+            .await;
             Ok(g.name)
         }
         .await,
@@ -127,7 +133,13 @@ pub async fn update_pool_group(
                 .update(&w, &pool_id, &name, opt(description), p, opt(role_arn))
                 .await
                 .map_err(|e| group_error("role_arn", e))?;
-            tracing::info!(actor = %ctx.actor(), pool_id = %pool_id, group = %name, "group updated");
+            crate::ssr::audit(
+                &ctx,
+                &svc,
+                "console:group_updated",
+                &[("pool_id", pool_id.to_string()), ("group", name.to_string())],
+            )
+            .await;
             Ok("Group saved.".into())
         }
         .await,
@@ -156,7 +168,13 @@ pub async fn group_action(
                 _ => return Err(AdminError::invalid("action", "Unknown action.")),
             }
             .map_err(|e| group_error("username", e))?;
-            tracing::info!(actor = %ctx.actor(), pool_id = %pool_id, group = %name, action = %action, "group changed");
+            crate::ssr::audit(
+                &ctx,
+                &svc,
+                "console:group_changed",
+                &[("pool_id", pool_id.to_string()), ("group", name.to_string()), ("action", action.to_string())],
+            )
+            .await;
             Ok(msg)
         }
         .await,

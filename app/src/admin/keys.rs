@@ -56,7 +56,7 @@ pub async fn create_admin_key() -> Result<NewKey, AdminError> {
             let (ctx, svc) = crate::ssr::admin_and_services().await?;
             let w = ctx.for_write()?;
             let (id, secret) = svc.admin_keys.create(&w).await.map_err(crate::ssr::internal)?;
-            tracing::info!(actor = %ctx.actor(), access_key_id = %id, "admin API key created");
+            crate::ssr::audit(&ctx, &svc, "console:admin_key_created", &[("access_key_id", id.to_string())]).await;
             Ok(NewKey { id, secret: secret.secret().to_owned() })
         }
         .await,
@@ -81,7 +81,13 @@ pub async fn admin_key_action(id: String, action: String) -> Result<String, Admi
             if !found {
                 return Err(AdminError::invalid("id", "No such key."));
             }
-            tracing::info!(actor = %ctx.actor(), access_key_id = %id, action = %action, "admin API key changed");
+            crate::ssr::audit(
+                &ctx,
+                &svc,
+                "console:admin_key_changed",
+                &[("access_key_id", id.to_string()), ("action", action.to_string())],
+            )
+            .await;
             Ok(match action.as_str() {
                 "enable" => format!("Key {id} enabled."),
                 "disable" => format!("Key {id} disabled: requests signed with it are refused."),

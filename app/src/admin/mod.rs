@@ -1,6 +1,7 @@
 //! The admin console's pages and their server functions (`api`).
 
 pub mod api;
+pub mod audit;
 pub mod clients;
 pub mod dashboard;
 pub mod groups;

@@ -71,15 +71,20 @@ pub async fn invite_operator(email: String, role: String, password: String) -> R
             let (ctx, svc) = crate::ssr::admin_and_services().await?;
             let w = ctx.for_write()?;
             let role = OperatorRole::parse(&role).ok_or_else(|| AdminError::invalid("role", "Choose a role."))?;
-            let op = svc
-                .operators
-                .invite(&w, &email, role, domain::secret::Password::new(password))
-                .await
-                .map_err(|e| match e {
-                    domain::operator::OperatorError::WeakPassword => op_error("password", e),
-                    other => op_error("email", other),
+            let op =
+                svc.operators.invite(&w, &email, role, domain::secret::Password::new(password)).await.map_err(|e| {
+                    match e {
+                        domain::operator::OperatorError::WeakPassword => op_error("password", e),
+                        other => op_error("email", other),
+                    }
                 })?;
-            tracing::info!(actor = %ctx.actor(), operator = %op.email.as_str(), role = %op.role.as_str(), "operator invited");
+            crate::ssr::audit(
+                &ctx,
+                &svc,
+                "console:operator_invited",
+                &[("operator", op.email.as_str().to_string()), ("role", op.role.as_str().to_string())],
+            )
+            .await;
             Ok(op.email.as_str().to_owned())
         }
         .await,
@@ -94,7 +99,7 @@ pub async fn remove_operator(id: String) -> Result<String, AdminError> {
             let (ctx, svc) = crate::ssr::admin_and_services().await?;
             let w = ctx.for_write()?;
             svc.operators.remove(&w, &id).await.map_err(|e| op_error("operator", e))?;
-            tracing::info!(actor = %ctx.actor(), operator_id = %id, "operator removed");
+            crate::ssr::audit(&ctx, &svc, "console:operator_removed", &[("operator_id", id.to_string())]).await;
             Ok("Operator removed.".into())
         }
         .await,
@@ -115,7 +120,7 @@ pub async fn change_own_password(current: String, new_password: String) -> Resul
                     domain::operator::OperatorError::WrongPassword => op_error("current", e),
                     other => op_error("new_password", other),
                 })?;
-            tracing::info!(actor = %ctx.actor(), "operator changed their password");
+            crate::ssr::audit(&ctx, &svc, "console:operator_changed_their_password", &[]).await;
             Ok("Your password has been changed.".into())
         }
         .await,

@@ -156,7 +156,13 @@ pub async fn create_pool_user(
                     .await
                     .map_err(|e| user_error("password", e))?;
             }
-            tracing::info!(actor = %ctx.actor(), pool_id = %pool_id, username = %user.username, "user created");
+            crate::ssr::audit(
+                &ctx,
+                &svc,
+                "console:user_created",
+                &[("pool_id", pool_id.to_string()), ("username", user.username.to_string())],
+            )
+            .await;
             Ok(user.username)
         }
         .await,
@@ -219,13 +225,22 @@ pub async fn user_action(
                     .map(|_| "Signed out everywhere: every refresh token is revoked."),
                 "delete" => u.admin_delete_user(&w, &pool_id, &username).await.map(|_| "User deleted."),
                 "set_password" => {
-                    let p = password.filter(|p| !p.is_empty()).ok_or_else(|| AdminError::invalid("password", "Enter a password."))?;
+                    let p = password
+                        .filter(|p| !p.is_empty())
+                        .ok_or_else(|| AdminError::invalid("password", "Enter a password."))?;
                     u.admin_set_password(&w, &pool_id, &username, Password::new(p), true).await.map(|_| "Password set.")
                 }
                 _ => return Err(AdminError::invalid("action", "Unknown action.")),
             };
-            let message = done.map_err(|e| user_error(if action == "set_password" { "password" } else { "action" }, e))?;
-            tracing::info!(actor = %ctx.actor(), pool_id = %pool_id, username = %username, action = %action, "user changed");
+            let message =
+                done.map_err(|e| user_error(if action == "set_password" { "password" } else { "action" }, e))?;
+            crate::ssr::audit(
+                &ctx,
+                &svc,
+                "console:user_changed",
+                &[("pool_id", pool_id.to_string()), ("username", username.to_string()), ("action", action.to_string())],
+            )
+            .await;
             Ok(message.to_owned())
         }
         .await,
@@ -270,7 +285,7 @@ pub async fn update_pool_settings(
                 Err(PoolError::Config(e)) => return Err(AdminError::invalid("min_length", e)),
                 Err(e) => return Err(crate::ssr::internal(e)),
             }
-            tracing::info!(actor = %ctx.actor(), pool_id = %pool_id, "pool settings saved");
+            crate::ssr::audit(&ctx, &svc, "console:pool_settings_saved", &[("pool_id", pool_id.to_string())]).await;
             Ok("Settings saved.".into())
         }
         .await,
@@ -292,7 +307,7 @@ pub async fn delete_pool(pool_id: String) -> Result<String, AdminError> {
                 }
                 Err(e) => return Err(crate::ssr::internal(e)),
             }
-            tracing::info!(actor = %ctx.actor(), pool_id = %pool_id, "pool deleted");
+            crate::ssr::audit(&ctx, &svc, "console:pool_deleted", &[("pool_id", pool_id.to_string())]).await;
             Ok("Pool deleted.".into())
         }
         .await,
@@ -335,16 +350,28 @@ pub async fn edit_pool_user(
                     }
                 }
                 "group_add" => {
-                    svc.groups.add_user(&w, &pool_id, &name, &username).await.map_err(|e| AdminError::invalid("group", e.to_string()))?;
+                    svc.groups
+                        .add_user(&w, &pool_id, &name, &username)
+                        .await
+                        .map_err(|e| AdminError::invalid("group", e.to_string()))?;
                     format!("Added to {name}.")
                 }
                 "group_remove" => {
-                    svc.groups.remove_user(&w, &pool_id, &name, &username).await.map_err(|e| AdminError::invalid("group", e.to_string()))?;
+                    svc.groups
+                        .remove_user(&w, &pool_id, &name, &username)
+                        .await
+                        .map_err(|e| AdminError::invalid("group", e.to_string()))?;
                     format!("Removed from {name}.")
                 }
                 _ => return Err(AdminError::invalid("what", "Unknown change.")),
             };
-            tracing::info!(actor = %ctx.actor(), pool_id = %pool_id, username = %username, change = %what, "user edited");
+            crate::ssr::audit(
+                &ctx,
+                &svc,
+                "console:user_edited",
+                &[("pool_id", pool_id.to_string()), ("username", username.to_string()), ("change", what.to_string())],
+            )
+            .await;
             Ok(message)
         }
         .await,

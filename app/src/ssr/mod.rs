@@ -28,6 +28,8 @@ pub struct ConsoleServices {
     pub groups: domain::group::GroupService,
     /// App clients.
     pub clients: domain::client::ClientService,
+    /// The audit log.
+    pub audit: domain::audit::AuditService,
     /// Admin API keys.
     pub admin_keys: domain::admin_key::AdminKeyService,
     /// `COGNATE_PUBLIC_URL` without the trailing slash (issuer and discovery URLs).
@@ -76,6 +78,20 @@ pub fn respond<T>(result: Result<T, AdminError>) -> Result<T, AdminError> {
         }
     }
     result
+}
+
+/// Records a change in the log and the audit log: who (`ctx`), what (`action` and the
+/// identifiers in `fields`), when, and from where (the client address).
+pub async fn audit(ctx: &AdminCtx, svc: &ConsoleServices, action: &str, fields: &[(&str, String)]) {
+    let source = leptos_axum::extract::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+        .await
+        .map(|c| c.0.ip().to_string())
+        .unwrap_or_else(|_| "unknown".into());
+    let target: serde_json::Map<String, serde_json::Value> =
+        fields.iter().map(|(k, v)| ((*k).to_owned(), serde_json::Value::from(v.clone()))).collect();
+    let target = serde_json::Value::Object(target).to_string();
+    tracing::info!(actor = %ctx.actor(), %source, %action, %target, "console change");
+    svc.audit.record(ctx, &source, action, &target).await;
 }
 
 /// Logs an internal error once and hides it from the client.

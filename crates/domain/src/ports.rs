@@ -366,6 +366,19 @@ pub trait PoolDomainStore: Send + Sync {
     async fn pool_domains(&self, pool: &UserPoolId) -> Result<Vec<PoolDomain>, StoreError>;
 }
 
+/// The audit log.
+#[async_trait]
+pub trait AuditStore: Send + Sync {
+    /// Appends an event.
+    async fn insert_audit_event(&self, e: &crate::audit::AuditEvent) -> Result<(), StoreError>;
+    /// Events newest first matching `q`, at most `limit`.
+    async fn list_audit_events(
+        &self,
+        q: &crate::audit::AuditQuery,
+        limit: usize,
+    ) -> Result<Vec<crate::audit::AuditEvent>, StoreError>;
+}
+
 /// Liveness of the database itself.
 #[async_trait]
 pub trait HealthStore: Send + Sync {
@@ -388,6 +401,7 @@ pub trait Store:
     + OAuthStore
     + BrandingStore
     + PoolDomainStore
+    + AuditStore
     + HealthStore
 {
 }
@@ -406,6 +420,7 @@ impl<T> Store for T where
         + OAuthStore
         + BrandingStore
         + PoolDomainStore
+        + AuditStore
         + HealthStore
 {
 }

@@ -43,6 +43,8 @@ pub struct CognitoState {
     pub domains: domain::pool_domain::PoolDomainService,
     /// `COGNATE_PUBLIC_URL` without the trailing slash.
     pub public_url: String,
+    /// The audit log.
+    pub audit: domain::audit::AuditService,
     /// Resource servers and custom scopes.
     pub resource_servers: domain::resource_server::ResourceServerService,
     /// Tokens and keys.
@@ -78,13 +80,14 @@ impl Caller {
 /// `POST /`.
 pub async fn handle(
     State(st): State<CognitoState>,
+    axum::extract::ConnectInfo(peer): axum::extract::ConnectInfo<std::net::SocketAddr>,
     method: Method,
     uri: Uri,
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
     let request_id = uuid::Uuid::new_v4().to_string();
-    let mut res = match dispatch(&st, &method, &uri, &headers, &body).await {
+    let mut res = match dispatch(&st, &method, &uri, &headers, &body, peer).await {
         Ok(v) => {
             let mut r = v.to_string().into_response();
             r.headers_mut().insert("content-type", HeaderValue::from_static("application/x-amz-json-1.1"));
@@ -111,6 +114,7 @@ async fn dispatch(
     uri: &Uri,
     headers: &HeaderMap,
     body: &[u8],
+    peer: std::net::SocketAddr,
 ) -> Result<Value, CognitoError> {
     let target = headers.get("x-amz-target").and_then(|v| v.to_str().ok()).unwrap_or("");
     let action = target
@@ -131,7 +135,31 @@ async fn dispatch(
         Invalid::Serialization(m) => CognitoError::serialization(m),
         Invalid::Constraints(m) => CognitoError::invalid_parameter(m),
     })?;
-    actions::run(st, action, &caller, body).await
+    let target = audit_target(&body);
+    let out = actions::run(st, action, &caller, body).await?;
+    if let Caller::Admin(ctx) = &caller {
+        if !is_read(action) {
+            st.audit.record(ctx, &peer.ip().to_string(), action, &target).await;
+        }
+    }
+    Ok(out)
+}
+
+/// Actions that change nothing (not audited).
+fn is_read(action: &str) -> bool {
+    ["Describe", "Get", "List", "AdminGet", "AdminList"].iter().any(|p| action.starts_with(p))
+}
+
+/// What an admin action touched, for the audit log: identifiers only, never secrets or
+/// attribute values.
+fn audit_target(body: &Value) -> String {
+    let mut t = serde_json::Map::new();
+    for k in ["UserPoolId", "ClientId", "Username", "GroupName", "Identifier", "Domain", "PoolName", "ClientName"] {
+        if let Some(v) = body.get(k).and_then(Value::as_str) {
+            t.insert(k.to_owned(), Value::from(v));
+        }
+    }
+    Value::Object(t).to_string()
 }
 
 async fn authenticate(

@@ -157,3 +157,27 @@ async fn list_users_filters_by_equality_and_prefix_and_pages() {
     let err = c.list_users().user_pool_id(&pool.id).filter("custom:x = \"1\"").send().await.unwrap_err();
     assert_eq!(err.code(), Some("InvalidParameterException"));
 }
+
+#[tokio::test]
+async fn admin_api_changes_are_in_the_audit_log_and_reads_are_not() {
+    use domain::ports::AuditStore;
+    let app = spawn_app().await;
+    let c = app.cognito();
+    let pool = pool_with_client(&c, true).await;
+    c.create_group().user_pool_id(&pool.id).group_name("auditors").send().await.unwrap();
+    c.list_groups().user_pool_id(&pool.id).send().await.unwrap();
+    let db = app.store().await;
+    let q = domain::audit::AuditQuery { action_prefix: Some("CreateGroup".into()), limit: 10, ..Default::default() };
+    let events = db.list_audit_events(&q, 10).await.unwrap();
+    assert_eq!(events.len(), 1);
+    let e = &events[0];
+    assert_eq!(e.actor, format!("key:{ACCESS_KEY_ID}"));
+    assert_eq!(e.source, "127.0.0.1");
+    let target: serde_json::Value = serde_json::from_str(&e.target).unwrap();
+    assert_eq!(target["GroupName"], "auditors");
+    assert_eq!(target["UserPoolId"], pool.id.as_str());
+    let reads = domain::audit::AuditQuery { action_prefix: Some("List".into()), limit: 10, ..Default::default() };
+    assert!(db.list_audit_events(&reads, 10).await.unwrap().is_empty(), "reads are not audited");
+    let all = db.list_audit_events(&domain::audit::AuditQuery { limit: 50, ..Default::default() }, 50).await.unwrap();
+    assert!(all.iter().any(|e| e.action == "CreateUserPool") && all.iter().any(|e| e.action == "CreateUserPoolClient"));
+}
