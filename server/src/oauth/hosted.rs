@@ -118,6 +118,22 @@ pub(super) fn chrome(title: &str, app_name: &str) -> Chrome {
     }
 }
 
+/// The authorization request of a page that is about to be shown: checked for this
+/// host's pool, with the branding the page needs. Failures are the response to send.
+pub(super) async fn page_authorization(
+    st: &OAuthState,
+    headers: &HeaderMap,
+    params: &AuthorizeParams,
+) -> Result<Authorization, Response> {
+    let on = super::domain_pool(st, headers).await;
+    let mut a = st.oauth.authorize_on(params, on.as_ref()).await.map_err(authorize_failure)?;
+    a.branding = st.branding.effective(&a.pool.id, a.client.id.as_str()).await.map_err(|e| {
+        tracing::error!(error = %e, "branding lookup failed");
+        error_page(StatusCode::INTERNAL_SERVER_ERROR, "An internal error occurred.")
+    })?;
+    Ok(a)
+}
+
 /// The page chrome with the client's (or pool's) logo and stylesheet, when set.
 pub(super) fn branded_chrome(a: &Authorization, title: &str) -> Chrome {
     let mut c = chrome(title, &a.client.name);
@@ -139,7 +155,8 @@ pub async fn branding_css(
     axum::extract::Path((pool, client)): axum::extract::Path<(String, String)>,
 ) -> Response {
     match st.branding_of(&pool, &client).await {
-        Some(b) if b.css.is_some() => {
+        Err(r) => r,
+        Ok(Some(b)) if b.css.is_some() => {
             let mut r = b.css.unwrap_or_default().into_response();
             let h = r.headers_mut();
             h.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/css; charset=utf-8"));
@@ -155,8 +172,9 @@ pub async fn branding_logo(
     State(st): State<OAuthState>,
     axum::extract::Path((pool, client)): axum::extract::Path<(String, String)>,
 ) -> Response {
-    match st.branding_of(&pool, &client).await.and_then(|b| b.logo) {
-        Some((bytes, kind)) => {
+    match st.branding_of(&pool, &client).await.map(|b| b.and_then(|b| b.logo)) {
+        Err(r) => r,
+        Ok(Some((bytes, kind))) => {
             let mut r = bytes.into_response();
             let h = r.headers_mut();
             h.insert(header::CONTENT_TYPE, HeaderValue::from_static(kind.content_type()));
@@ -165,7 +183,7 @@ pub async fn branding_logo(
             h.insert(header::CONTENT_DISPOSITION, HeaderValue::from_static("inline"));
             r
         }
-        None => StatusCode::NOT_FOUND.into_response(),
+        Ok(None) => StatusCode::NOT_FOUND.into_response(),
     }
 }
 
@@ -347,9 +365,9 @@ pub async fn login_page_get(
     Query(params): Query<AuthorizeParams>,
     Query(flags): Query<HashMap<String, String>>,
 ) -> Response {
-    let a = match st.oauth.authorize_on(&params, super::domain_pool(&st, &headers).await.as_ref()).await {
+    let a = match page_authorization(&st, &headers, &params).await {
         Ok(a) => a,
-        Err(e) => return authorize_failure(e),
+        Err(r) => return r,
     };
     let (token, set) = csrf(&st, &headers);
     let flag = |k: &str| flags.get(k).is_some_and(|v| v == "1");
@@ -369,9 +387,9 @@ pub async fn login_page_get(
 pub async fn login_post(State(st): State<OAuthState>, headers: HeaderMap, body: axum::body::Bytes) -> Response {
     let form = form_fields(&body);
     let params = params_from(&form);
-    let a = match st.oauth.authorize_on(&params, super::domain_pool(&st, &headers).await.as_ref()).await {
+    let a = match page_authorization(&st, &headers, &params).await {
         Ok(a) => a,
-        Err(e) => return authorize_failure(e),
+        Err(r) => return r,
     };
     let (token, set) = csrf(&st, &headers);
     let username = form.get("username").map(|u| u.trim().to_owned()).unwrap_or_default();

@@ -59,16 +59,18 @@ pub async fn domain_pool(st: &OAuthState, headers: &HeaderMap) -> Option<domain:
 }
 
 impl OAuthState {
-    /// The customization stored for exactly this pool and client (`ALL` for the pool).
-    pub async fn branding_of(&self, pool: &str, client: &str) -> Option<domain::branding::UiCustomization> {
-        let pid = domain::pool::UserPoolId::parse(pool)?;
-        match self.branding.stored(&pid, client).await {
-            Ok(b) => b,
-            Err(e) => {
-                tracing::error!(error = %e, "branding lookup failed");
-                None
-            }
-        }
+    /// The customization stored for exactly this pool and client (`ALL` for the pool);
+    /// `Err` is the response for a storage failure.
+    pub async fn branding_of(
+        &self,
+        pool: &str,
+        client: &str,
+    ) -> Result<Option<domain::branding::UiCustomization>, Response> {
+        let Some(pid) = domain::pool::UserPoolId::parse(pool) else { return Ok(None) };
+        self.branding.stored(&pid, client).await.map_err(|e| {
+            tracing::error!(error = %e, "branding lookup failed");
+            StatusCode::INTERNAL_SERVER_ERROR.into_response()
+        })
     }
 
     fn base(&self) -> String {

@@ -3,7 +3,7 @@
 //! Each page carries the authorization request, so the user ends up back at the app.
 
 use super::hosted::{
-    authorize_failure, csrf, csrf_ok, form_fields, html, param_pairs, params_from, redirect, signed_in, with_cookie,
+    csrf, csrf_ok, form_fields, html, page_authorization, param_pairs, params_from, redirect, signed_in, with_cookie,
 };
 use super::OAuthState;
 use app::hosted::{render_form, Chrome, Field, FormPage, Link};
@@ -186,9 +186,9 @@ pub async fn signup_get(
     headers: HeaderMap,
     Query(params): Query<AuthorizeParams>,
 ) -> Response {
-    let a = match st.oauth.authorize_on(&params, super::domain_pool(&st, &headers).await.as_ref()).await {
+    let a = match page_authorization(&st, &headers, &params).await {
         Ok(a) => a,
-        Err(e) => return authorize_failure(e),
+        Err(r) => return r,
     };
     if a.pool.config.allow_admin_create_user_only {
         return super::hosted::error_page(StatusCode::FORBIDDEN, "Sign-up is not allowed for this application.");
@@ -200,9 +200,9 @@ pub async fn signup_get(
 /// `POST /signup`.
 pub async fn signup_post(State(st): State<OAuthState>, headers: HeaderMap, body: axum::body::Bytes) -> Response {
     let form = form_fields(&body);
-    let a = match st.oauth.authorize_on(&params_from(&form), super::domain_pool(&st, &headers).await.as_ref()).await {
+    let a = match page_authorization(&st, &headers, &params_from(&form)).await {
         Ok(a) => a,
-        Err(e) => return authorize_failure(e),
+        Err(r) => return r,
     };
     let (token, set) = csrf(&st, &headers);
     let again = |field: Option<&'static str>, error: String, status: StatusCode| {
@@ -278,11 +278,6 @@ fn confirm_page(a: &Authorization, csrf: String, username: &str, error: FormErro
     )
 }
 
-async fn page_auth(st: &OAuthState, headers: &HeaderMap, params: &AuthorizeParams) -> Result<Authorization, Response> {
-    let on = super::domain_pool(st, headers).await;
-    st.oauth.authorize_on(params, on.as_ref()).await.map_err(authorize_failure)
-}
-
 /// `GET /confirmUser`.
 pub async fn confirm_get(
     State(st): State<OAuthState>,
@@ -290,7 +285,7 @@ pub async fn confirm_get(
     Query(params): Query<AuthorizeParams>,
     Query(q): Query<HashMap<String, String>>,
 ) -> Response {
-    let a = match page_auth(&st, &headers, &params).await {
+    let a = match page_authorization(&st, &headers, &params).await {
         Ok(a) => a,
         Err(r) => return r,
     };
@@ -303,7 +298,7 @@ pub async fn confirm_get(
 /// `POST /confirmUser`.
 pub async fn confirm_post(State(st): State<OAuthState>, headers: HeaderMap, body: axum::body::Bytes) -> Response {
     let form = form_fields(&body);
-    let a = match page_auth(&st, &headers, &params_from(&form)).await {
+    let a = match page_authorization(&st, &headers, &params_from(&form)).await {
         Ok(a) => a,
         Err(r) => return r,
     };
@@ -338,7 +333,7 @@ pub async fn resend(
     Query(params): Query<AuthorizeParams>,
     Query(q): Query<HashMap<String, String>>,
 ) -> Response {
-    let a = match page_auth(&st, &headers, &params).await {
+    let a = match page_authorization(&st, &headers, &params).await {
         Ok(a) => a,
         Err(r) => return r,
     };
@@ -381,7 +376,7 @@ pub async fn forgot_get(
     headers: HeaderMap,
     Query(params): Query<AuthorizeParams>,
 ) -> Response {
-    let a = match page_auth(&st, &headers, &params).await {
+    let a = match page_authorization(&st, &headers, &params).await {
         Ok(a) => a,
         Err(r) => return r,
     };
@@ -392,7 +387,7 @@ pub async fn forgot_get(
 /// `POST /forgotPassword`.
 pub async fn forgot_post(State(st): State<OAuthState>, headers: HeaderMap, body: axum::body::Bytes) -> Response {
     let form = form_fields(&body);
-    let a = match page_auth(&st, &headers, &params_from(&form)).await {
+    let a = match page_authorization(&st, &headers, &params_from(&form)).await {
         Ok(a) => a,
         Err(r) => return r,
     };
@@ -443,7 +438,7 @@ pub async fn reset_get(
     Query(params): Query<AuthorizeParams>,
     Query(q): Query<HashMap<String, String>>,
 ) -> Response {
-    let a = match page_auth(&st, &headers, &params).await {
+    let a = match page_authorization(&st, &headers, &params).await {
         Ok(a) => a,
         Err(r) => return r,
     };
@@ -456,7 +451,7 @@ pub async fn reset_get(
 /// `POST /confirmForgotPassword`.
 pub async fn reset_post(State(st): State<OAuthState>, headers: HeaderMap, body: axum::body::Bytes) -> Response {
     let form = form_fields(&body);
-    let a = match page_auth(&st, &headers, &params_from(&form)).await {
+    let a = match page_authorization(&st, &headers, &params_from(&form)).await {
         Ok(a) => a,
         Err(r) => return r,
     };
@@ -506,7 +501,7 @@ pub fn new_password_page(a: &Authorization, csrf: String, session: &str, usernam
 /// `POST /newPassword`.
 pub async fn new_password_post(State(st): State<OAuthState>, headers: HeaderMap, body: axum::body::Bytes) -> Response {
     let form = form_fields(&body);
-    let a = match page_auth(&st, &headers, &params_from(&form)).await {
+    let a = match page_authorization(&st, &headers, &params_from(&form)).await {
         Ok(a) => a,
         Err(r) => return r,
     };

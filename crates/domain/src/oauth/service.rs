@@ -10,7 +10,7 @@ use crate::token::{Grant, TokenError, TokenService};
 use crate::user::{User, UserStatus};
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
-use serde_json::{Map, Value};
+use serde_json::Value;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -104,7 +104,9 @@ pub struct Authorization {
     pub force_login: bool,
     /// The parameters, to carry through the hosted forms.
     pub params: AuthorizeParams,
-    /// The hosted pages' branding for this client (its own, else the pool's).
+    /// The hosted pages' branding for this client (its own, else the pool's); loaded
+    /// only by the pages that show it (`BrandingService::effective`), never on the
+    /// redirect-only path.
     pub branding: Option<crate::branding::UiCustomization>,
 }
 
@@ -376,15 +378,8 @@ impl OAuthService {
                 "nonce is required for the implicit flow",
             ));
         }
-        let branding = match self.branding(&pool, &client).await {
-            Ok(b) => b,
-            Err(e) => {
-                tracing::error!(error = %e, "authorize: branding lookup failed");
-                return Err(AuthorizeError::Internal);
-            }
-        };
         Ok(Authorization {
-            branding,
+            branding: None,
             pool,
             client,
             flow,
@@ -659,10 +654,15 @@ impl OAuthService {
         domain_pool: Option<&crate::pool::UserPoolId>,
     ) -> Result<Value, OAuthError> {
         let bad = |m: &str| OAuthError::new("invalid_token", m);
-        let claims = self.tokens.verify_access(access_token).await.map_err(|e| match e {
-            TokenError::Invalid(m) => bad(m),
-            other => OAuthError::internal(other),
-        })?;
+        let (user, claims) = self
+            .tokens
+            .session_user(access_token)
+            .await
+            .map_err(|e| match e {
+                TokenError::Invalid(m) => bad(m),
+                other => OAuthError::internal(other),
+            })?
+            .ok_or_else(|| bad("Access Token has been revoked"))?;
         if domain_pool.is_some_and(|d| *d != claims.pool_id) {
             return Err(bad("The token was not issued by this domain's user pool."));
         }
@@ -670,30 +670,9 @@ impl OAuthService {
         if !scopes.iter().any(|s| *s == "openid" || *s == "aws.cognito.signin.user.admin") {
             return Err(OAuthError::new("insufficient_scope", "The access token lacks the openid scope."));
         }
-        let user = self
-            .store
-            .find_session_user(&claims.pool_id, &claims.sub, &claims.origin_jti)
-            .await?
-            .filter(|(_, revoked)| !revoked)
-            .map(|(u, _)| u)
-            .ok_or_else(|| bad("Access Token has been revoked"))?;
-        if !user.enabled || claims.iat.seconds() < user.tokens_valid_after.seconds() {
-            return Err(bad("Access Token has been revoked"));
-        }
         let client = self.clients.find(&claims.client_id).await.map_err(OAuthError::internal)?;
         let read: Vec<String> = client.map(|c| c.config.read_attributes).unwrap_or_default();
-        let mut out = Map::new();
-        for (name, value) in &user.attributes {
-            if name.starts_with("dev:") || (!read.is_empty() && !read.iter().any(|r| r == name) && name != "sub") {
-                continue;
-            }
-            let v = match (name.as_str(), value.as_str()) {
-                ("email_verified" | "phone_number_verified", "true") => Value::Bool(true),
-                ("email_verified" | "phone_number_verified", "false") => Value::Bool(false),
-                _ => Value::from(value.clone()),
-            };
-            out.insert(name.clone(), v);
-        }
+        let mut out = crate::token::readable_claims(&user, &read);
         out.insert("sub".into(), Value::from(user.sub.clone()));
         out.insert("username".into(), Value::from(user.username.clone()));
         Ok(Value::Object(out))
@@ -778,17 +757,6 @@ impl OAuthService {
             return Err("logout_uri does not match a registered sign-out URL.".into());
         }
         Ok((pool, uri.to_owned()))
-    }
-
-    async fn branding(
-        &self,
-        pool: &UserPool,
-        client: &AppClient,
-    ) -> Result<Option<crate::branding::UiCustomization>, StoreError> {
-        if let Some(c) = self.store.find_ui_customization(&pool.id, client.id.as_str()).await? {
-            return Ok(Some(c));
-        }
-        self.store.find_ui_customization(&pool.id, crate::branding::ALL_CLIENTS).await
     }
 
     /// The current time on the service's clock.

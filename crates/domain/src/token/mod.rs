@@ -122,6 +122,22 @@ fn secs(t: Timestamp) -> i64 {
     t.seconds()
 }
 
+/// The user's attributes a client may read (all, or its `ReadAttributes`; `sub` always;
+/// developer-only never), as token and userinfo claims.
+pub fn readable_claims(user: &User, read_attributes: &[String]) -> Map<String, Value> {
+    let mut out = Map::new();
+    for (name, value) in &user.attributes {
+        if name.starts_with("dev:") {
+            continue;
+        }
+        if !read_attributes.is_empty() && !read_attributes.iter().any(|a| a == name) && name != "sub" {
+            continue;
+        }
+        out.insert(name.clone(), claim_value(name, value));
+    }
+    out
+}
+
 /// Attribute values that Cognito puts in tokens as JSON booleans.
 fn claim_value(name: &str, value: &str) -> Value {
     match (name, value) {
@@ -246,17 +262,7 @@ impl TokenService {
         let access_exp = now.plus(cfg.access_token.duration());
         let id_exp = now.plus(cfg.id_token.duration());
 
-        let mut id = Map::new();
-        // Readable attributes: all, or the client's ReadAttributes list.
-        for (name, value) in &user.attributes {
-            if name.starts_with("dev:") {
-                continue;
-            }
-            if !cfg.read_attributes.is_empty() && !cfg.read_attributes.iter().any(|a| a == name) && name != "sub" {
-                continue;
-            }
-            id.insert(name.clone(), claim_value(name, value));
-        }
+        let mut id = readable_claims(user, &cfg.read_attributes);
         id.insert("sub".into(), Value::from(user.sub.clone()));
         let mut groups = groups.to_vec();
         crate::group::token_order(&mut groups);
@@ -406,6 +412,31 @@ impl TokenService {
     pub async fn revoke_user(&self, pool: &UserPoolId, sub: &str) -> Result<(), TokenError> {
         self.store.revoke_user_refresh_tokens(pool, sub, self.clock.now()).await?;
         Ok(())
+    }
+
+    /// The user behind an access token whose session is still live: verified token, not
+    /// revoked (`RevokeToken`, a code replay), user enabled, not signed out globally since.
+    /// `None` when the user no longer exists.
+    pub async fn session_user(&self, token: &str) -> Result<Option<(User, AccessClaims)>, TokenError> {
+        let claims = self.verify_access(token).await?;
+        let Some((user, revoked)) =
+            self.store.find_session_user(&claims.pool_id, &claims.sub, &claims.origin_jti).await?
+        else {
+            return Ok(None);
+        };
+        if revoked {
+            return Err(TokenError::Invalid("Access Token has been revoked"));
+        }
+        if !user.enabled {
+            return Err(TokenError::Invalid("User is disabled."));
+        }
+        // `iat` has whole seconds: compare at that grain, so a sign-in in the same second
+        // as a global sign-out keeps its new tokens (older sessions are also caught by
+        // their revoked refresh token's `origin_jti`).
+        if claims.iat.seconds() < user.tokens_valid_after.seconds() {
+            return Err(TokenError::Invalid("Access Token has been revoked"));
+        }
+        Ok(Some((user, claims)))
     }
 
     /// Verifies an access token: signature by a key of its pool, `token_use`, issuer and

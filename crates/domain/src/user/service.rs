@@ -838,24 +838,7 @@ impl UserService {
 
     /// The user an access token belongs to (GetUser and other token-authorised actions).
     pub async fn from_access_token(&self, token: &str) -> Result<(User, AccessClaims), UserError> {
-        let claims = self.tokens.verify_access(token).await?;
-        let (user, revoked) = self
-            .store
-            .find_session_user(&claims.pool_id, &claims.sub, &claims.origin_jti)
-            .await?
-            .ok_or(UserError::UserNotFound)?;
-        if revoked {
-            return Err(UserError::NotAuthorized("Access Token has been revoked".into()));
-        }
-        if !user.enabled {
-            return Err(UserError::NotAuthorized("User is disabled.".into()));
-        }
-        // `iat` has whole seconds: compare at that grain, so a sign-in in the same second
-        // as a global sign-out keeps its new tokens (older sessions are also caught by
-        // their revoked refresh token's `origin_jti`).
-        if claims.iat.seconds() < user.tokens_valid_after.seconds() {
-            return Err(UserError::NotAuthorized("Access Token has been revoked".into()));
-        }
+        let (user, claims) = self.tokens.session_user(token).await?.ok_or(UserError::UserNotFound)?;
         if !claims.scope.split(' ').any(|s| s == "aws.cognito.signin.user.admin") {
             return Err(UserError::NotAuthorized("Access Token does not have required scopes".into()));
         }
