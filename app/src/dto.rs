@@ -72,6 +72,33 @@ pub struct PoolOverviewView {
     pub require_symbols: bool,
     /// Users may sign themselves up.
     pub self_sign_up: bool,
+    /// How users sign in, in words.
+    pub sign_in: String,
+    /// User names compare with case.
+    pub case_sensitive: bool,
+    /// A code verifies email addresses.
+    pub verify_email: bool,
+    /// A code verifies phone numbers.
+    pub verify_phone: bool,
+    /// The old address stays until a new one is verified.
+    pub keep_original: bool,
+    /// Account recovery choice (`pool_settings::RECOVERY_CHOICES`, "" when not set).
+    pub recovery: String,
+    /// Standard and custom attributes.
+    pub attributes: Vec<AttributeView>,
+}
+
+/// An attribute of a pool's schema.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AttributeView {
+    /// Name (`custom:` prefix for custom attributes).
+    pub name: String,
+    /// Data type.
+    pub data_type: String,
+    /// Required at sign-up.
+    pub required: bool,
+    /// Can change after sign-up.
+    pub mutable: bool,
 }
 
 /// A user in the users table.

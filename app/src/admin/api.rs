@@ -38,25 +38,3 @@ pub async fn list_pools() -> Result<Vec<PoolSummary>, AdminError> {
         .await,
     )
 }
-
-/// Creates a user pool named `name`.
-#[server(endpoint = "create_pool")]
-pub async fn create_pool(name: String) -> Result<PoolSummary, AdminError> {
-    use domain::pool::PoolError;
-    crate::ssr::respond(
-        async {
-            let (ctx, svc) = crate::ssr::admin_and_services().await?;
-            let writer = ctx.for_write()?;
-            match svc.pools.create(&writer, &name).await {
-                Ok(pool) => {
-                    crate::ssr::audit(&ctx, &svc, "console:user_pool_created", &[("pool_id", pool.id.to_string())])
-                        .await;
-                    Ok(PoolSummary::from(&pool))
-                }
-                Err(PoolError::Name(e)) => Err(AdminError::invalid("name", e)),
-                Err(e) => Err(crate::ssr::internal(e)),
-            }
-        }
-        .await,
-    )
-}

@@ -37,6 +37,12 @@ pub struct ClientView {
     pub refresh_days: u64,
     /// `PreventUserExistenceErrors`.
     pub prevent_user_existence_errors: bool,
+    /// `EnableTokenRevocation`.
+    pub enable_token_revocation: bool,
+    /// Attributes the client may read (empty: all).
+    pub read_attributes: Vec<String>,
+    /// Attributes the client may write (empty: all mutable).
+    pub write_attributes: Vec<String>,
 }
 
 /// The form of create and edit: checkboxes arrive as "on".
@@ -82,6 +88,12 @@ pub struct ClientForm {
     pub refresh_days: Option<String>,
     /// PreventUserExistenceErrors.
     pub prevent_user_existence_errors: Option<String>,
+    /// EnableTokenRevocation.
+    pub enable_token_revocation: Option<String>,
+    /// Space-separated readable attributes (empty: all).
+    pub read_attributes: Option<String>,
+    /// Space-separated writable attributes (empty: all mutable).
+    pub write_attributes: Option<String>,
 }
 
 #[cfg(feature = "ssr")]
@@ -107,6 +119,9 @@ mod convert {
             id_minutes: cfg.id_token.duration().as_secs() / 60,
             refresh_days: cfg.refresh_token.duration().as_secs() / 86_400,
             prevent_user_existence_errors: cfg.prevent_user_existence_errors,
+            enable_token_revocation: cfg.enable_token_revocation,
+            read_attributes: cfg.read_attributes.clone(),
+            write_attributes: cfg.write_attributes.clone(),
         }
     }
 
@@ -119,6 +134,10 @@ mod convert {
 
     fn lines(v: &Option<String>) -> Vec<String> {
         v.as_deref().unwrap_or("").lines().map(str::trim).filter(|l| !l.is_empty()).map(str::to_owned).collect()
+    }
+
+    fn words(v: &Option<String>) -> Vec<String> {
+        v.as_deref().unwrap_or("").split_whitespace().map(str::to_owned).collect()
     }
 
     pub fn config_of(f: &ClientForm, base: ClientConfig) -> Result<ClientConfig, AdminError> {
@@ -152,6 +171,9 @@ mod convert {
             refresh_token: Validity { value: number(&f.refresh_days, "refresh_days", 30)?, unit: TimeUnit::Days },
             units_given: true,
             prevent_user_existence_errors: on(&f.prevent_user_existence_errors),
+            enable_token_revocation: on(&f.enable_token_revocation),
+            read_attributes: words(&f.read_attributes),
+            write_attributes: words(&f.write_attributes),
             oauth: OAuthSettings {
                 enabled: on(&f.oauth),
                 flows: oauth_flows,
@@ -171,6 +193,7 @@ mod convert {
             ClientError::PoolNotFound(_) | ClientError::NotFound(_) | ClientError::Config(_) | ClientError::BadName => {
                 AdminError::invalid("name", e.to_string())
             }
+            ClientError::Attributes(m) => AdminError::invalid("attributes", m),
             ClientError::OAuth(o) => AdminError::invalid("oauth", o.to_string()),
             other => crate::ssr::internal(other),
         }
@@ -347,6 +370,19 @@ fn ClientFields(c: ClientView, create: bool) -> impl IntoView {
             <div class="field"><label for="c-refresh">"Refresh token lifetime (days)"</label>
                 <input id="c-refresh" name="form[refresh_days]" type="number" min="1" max="3650" value=c.refresh_days.to_string() /></div>
             <Check name="prevent_user_existence_errors" label="Prevent user existence errors" checked=defaults || c.prevent_user_existence_errors />
+            <Check name="enable_token_revocation" label="Refresh tokens can be revoked" checked=defaults || c.enable_token_revocation />
+        </fieldset>
+        <fieldset>
+            <legend>"Attribute permissions"</legend>
+            <p class="hint">"Space-separated attribute names, e.g. email name custom:tier. Empty: every attribute (writes: every mutable one)."</p>
+            <div class="field">
+                <label for="c-read">"Readable attributes"</label>
+                <input id="c-read" name="form[read_attributes]" type="text" value=c.read_attributes.join(" ") />
+            </div>
+            <div class="field">
+                <label for="c-write">"Writable attributes"</label>
+                <input id="c-write" name="form[write_attributes]" type="text" value=c.write_attributes.join(" ") />
+            </div>
         </fieldset>
     }
 }

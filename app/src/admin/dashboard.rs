@@ -1,6 +1,7 @@
 //! `/admin`: the dashboard. Lists user pools (with an empty state) and creates one by name.
 
-use super::api::{current_operator, list_pools, CreatePool};
+use super::api::{current_operator, list_pools};
+use super::pool_settings::{CreatePool, CreatePoolForm};
 use crate::components::{Alert, ConsoleFrame};
 use crate::dto::PoolSummary;
 use crate::error::AdminError;
@@ -55,45 +56,6 @@ fn SignedOut() -> impl IntoView {
                 <p><a class="btn btn-primary" href="/admin/login">"Sign in again"</a></p>
             </div>
         </main>
-    }
-}
-
-#[component]
-fn CreatePoolForm(action: ServerAction<CreatePool>) -> impl IntoView {
-    let result = action.value();
-    let error = move || match result.get() {
-        Some(Err(e)) => Some(e.to_string()),
-        _ => None,
-    };
-    let input = NodeRef::<leptos::html::Input>::new();
-    // After a successful create, empty the field for the next pool.
-    Effect::new(move |_| {
-        if let (Some(Ok(_)), Some(el)) = (result.get(), input.get()) {
-            el.set_value("");
-        }
-    });
-    let created = move || match result.get() {
-        Some(Ok(p)) => Some(format!("Created pool {} ({}).", p.name, p.id)),
-        _ => None,
-    };
-    view! {
-        <section aria-labelledby="create-heading" class="panel">
-            <h2 id="create-heading">"Create a user pool"</h2>
-            <ActionForm action=action attr:class="inline-form">
-                <div class="field">
-                    <label for="pool-name">"Pool name"</label>
-                    <input node_ref=input id="pool-name" name="name" type="text" required maxlength="128"
-                        placeholder="e.g. Customers"
-                        aria-invalid=move || error().is_some().then_some("true")
-                        aria-describedby=move || error().map(|_| "pool-name-error") />
-                </div>
-                <button type="submit" class="btn btn-primary" disabled=move || action.pending().get()>
-                    {move || if action.pending().get() { "Creating…" } else { "Create pool" }}
-                </button>
-            </ActionForm>
-            {move || error().map(|m| view! { <Alert kind="error" message=m id="pool-name-error" /> })}
-            {move || created().map(|m| view! { <Alert kind="success" message=m /> })}
-        </section>
     }
 }
 

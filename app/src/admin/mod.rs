@@ -9,5 +9,6 @@ pub mod keys;
 pub mod login;
 pub mod operators;
 pub mod pool;
+pub mod pool_settings;
 pub mod setup;
 pub mod users_api;

@@ -3,9 +3,9 @@
 //! and every action a form post, so all of it works without JavaScript.
 
 use super::api::current_operator;
+use super::pool_settings::{AddCustomAttribute, AttributesPanel, PolicyFields, UpdatePoolSettings, VerificationFields};
 use super::users_api::{
-    get_pool_user, list_pool_users, pool_overview, CreatePoolUser, DeletePool, EditPoolUser, UpdatePoolSettings,
-    UserAction,
+    get_pool_user, list_pool_users, pool_overview, CreatePoolUser, DeletePool, EditPoolUser, UserAction,
 };
 use crate::components::{Alert, ConsoleFrame};
 use crate::dto::{OperatorView, UserRowView};
@@ -78,7 +78,9 @@ pub fn PoolPage() -> impl IntoView {
     let id = param("id");
     let save = ServerAction::<UpdatePoolSettings>::new();
     let delete = ServerAction::<DeletePool>::new();
-    let overview = Resource::new(move || (id.get(), save.version().get()), |(id, _)| pool_overview(id));
+    let add = ServerAction::<AddCustomAttribute>::new();
+    let overview =
+        Resource::new(move || (id.get(), save.version().get(), add.version().get()), |(id, _, _)| pool_overview(id));
     view! {
         <Title text="User pool" />
         <WithOperator>
@@ -125,6 +127,7 @@ pub fn PoolPage() -> impl IntoView {
                                     <dt>"JWKS"</dt><dd><code class="copyable">{p.jwks_url.clone()}</code></dd>
                                 </dl>
                             </section>
+                            <AttributesPanel pool=p.clone() add=add />
                             {can_write().then(|| {
                                 let (pid, pid2) = (p.id.clone(), p.id.clone());
                                 view! {
@@ -136,17 +139,8 @@ pub fn PoolPage() -> impl IntoView {
                                                 <label for="pool-name-edit">"Pool name"</label>
                                                 <input id="pool-name-edit" name="name" type="text" required maxlength="128" value=p.name.clone() />
                                             </div>
-                                            <fieldset>
-                                                <legend>"Password policy"</legend>
-                                                <div class="field">
-                                                    <label for="min-length">"Minimum length"</label>
-                                                    <input id="min-length" name="min_length" type="number" min="6" max="99" value=p.min_length.to_string() />
-                                                </div>
-                                                <label class="check"><input type="checkbox" name="require_lowercase" checked=p.require_lowercase />" Lower-case letter"</label>
-                                                <label class="check"><input type="checkbox" name="require_uppercase" checked=p.require_uppercase />" Upper-case letter"</label>
-                                                <label class="check"><input type="checkbox" name="require_numbers" checked=p.require_numbers />" Number"</label>
-                                                <label class="check"><input type="checkbox" name="require_symbols" checked=p.require_symbols />" Symbol"</label>
-                                            </fieldset>
+                                            <PolicyFields prefix="" min_length=p.min_length lower=p.require_lowercase upper=p.require_uppercase numbers=p.require_numbers symbols=p.require_symbols />
+                                            <VerificationFields prefix="" verify_email=p.verify_email verify_phone=p.verify_phone keep_original=p.keep_original recovery=p.recovery.clone() />
                                             <label class="check"><input type="checkbox" name="self_sign_up" checked=p.self_sign_up />" Users may sign themselves up"</label>
                                             <label class="check"><input type="checkbox" name="deletion_protection" checked=p.deletion_protection />" Deletion protection"</label>
                                             <button type="submit" class="btn btn-primary">"Save settings"</button>

@@ -52,6 +52,24 @@ pub async fn pool_overview(pool_id: String) -> Result<PoolOverviewView, AdminErr
                 require_numbers: pool.config.password_policy.require_numbers,
                 require_symbols: pool.config.password_policy.require_symbols,
                 self_sign_up: !pool.config.allow_admin_create_user_only,
+                sign_in: super::pool_settings::convert::sign_in_description(&pool.config),
+                case_sensitive: !pool.config.case_insensitive(),
+                verify_email: pool.config.auto_verified_attributes.iter().any(|a| a == "email"),
+                verify_phone: pool.config.auto_verified_attributes.iter().any(|a| a == "phone_number"),
+                keep_original: !pool.config.attributes_require_verification_before_update.is_empty(),
+                recovery: super::pool_settings::convert::recovery_choice(&pool.config.account_recovery),
+                attributes: pool
+                    .config
+                    .schema
+                    .iter()
+                    .filter(|a| a.name != "sub")
+                    .map(|a| crate::dto::AttributeView {
+                        name: a.name.clone(),
+                        data_type: a.data_type.as_str().to_owned(),
+                        required: a.required,
+                        mutable: a.mutable,
+                    })
+                    .collect(),
                 discovery_url: format!("{issuer}/.well-known/openid-configuration"),
                 jwks_url: format!("{issuer}/.well-known/jwks.json"),
                 issuer,
@@ -242,51 +260,6 @@ pub async fn user_action(
             )
             .await;
             Ok(message.to_owned())
-        }
-        .await,
-    )
-}
-
-/// Saves the pool's main settings (name, password policy, self sign-up, deletion
-/// protection); the rules are the same as UpdateUserPool's.
-#[server(endpoint = "update_pool_settings")]
-#[allow(clippy::too_many_arguments)]
-pub async fn update_pool_settings(
-    pool_id: String,
-    name: String,
-    min_length: String,
-    require_lowercase: Option<String>,
-    require_uppercase: Option<String>,
-    require_numbers: Option<String>,
-    require_symbols: Option<String>,
-    self_sign_up: Option<String>,
-    deletion_protection: Option<String>,
-) -> Result<String, AdminError> {
-    use domain::pool::PoolError;
-    crate::ssr::respond(
-        async {
-            let (ctx, svc) = crate::ssr::admin_and_services().await?;
-            let w = ctx.for_write()?;
-            let pool = svc.pools.get(&ctx, &pool_id).await.map_err(crate::ssr::internal)?;
-            let mut config = pool.config.clone();
-            config.password_policy.minimum_length = min_length
-                .trim()
-                .parse()
-                .map_err(|_| AdminError::invalid("min_length", "Enter a whole number from 6 to 99."))?;
-            config.password_policy.require_lowercase = require_lowercase.is_some();
-            config.password_policy.require_uppercase = require_uppercase.is_some();
-            config.password_policy.require_numbers = require_numbers.is_some();
-            config.password_policy.require_symbols = require_symbols.is_some();
-            config.allow_admin_create_user_only = self_sign_up.is_none();
-            config.deletion_protection = deletion_protection.is_some();
-            match svc.pools.update(&w, &pool_id, Some(name.trim()), config).await {
-                Ok(_) => {}
-                Err(PoolError::Name(e)) => return Err(AdminError::invalid("name", e)),
-                Err(PoolError::Config(e)) => return Err(AdminError::invalid("min_length", e)),
-                Err(e) => return Err(crate::ssr::internal(e)),
-            }
-            crate::ssr::audit(&ctx, &svc, "console:pool_settings_saved", &[("pool_id", pool_id.to_string())]).await;
-            Ok("Settings saved.".into())
         }
         .await,
     )

@@ -42,12 +42,22 @@ test("app clients are created (secret shown once), edited and deleted", async ({
   const clientId = (await page.locator(".page-head code").textContent())!;
   await page.getByLabel("ALLOW_USER_PASSWORD_AUTH").check();
   await page.getByLabel("Access token lifetime (minutes)").fill("30");
+  // Attribute permissions name the pool's attributes; an unknown one is refused inline.
+  await page.getByLabel("Readable attributes").fill("email nickname custom:nope");
+  await page.getByRole("button", { name: "Save client" }).click();
+  await expect(page.getByRole("alert")).toContainText("custom:nope is not an attribute of the pool");
+  await page.getByLabel("Readable attributes").fill("email email_verified nickname");
+  await page.getByLabel("Writable attributes").fill("nickname");
+  await page.getByLabel("Refresh tokens can be revoked").uncheck();
   await page.getByRole("button", { name: "Save client" }).click();
   await expect(page.getByRole("status").filter({ hasText: "Client saved." })).toBeVisible();
   const described = await c.send(new DescribeUserPoolClientCommand({ UserPoolId: id, ClientId: clientId }));
   expect(described.UserPoolClient!.ExplicitAuthFlows).toContain("ALLOW_USER_PASSWORD_AUTH");
   expect(described.UserPoolClient!.AccessTokenValidity).toBe(30);
   expect(described.UserPoolClient!.CallbackURLs).toEqual(["https://app.example.com/cb"]);
+  expect(described.UserPoolClient!.ReadAttributes).toEqual(["email", "email_verified", "nickname"]);
+  expect(described.UserPoolClient!.WriteAttributes).toEqual(["nickname"]);
+  expect(described.UserPoolClient!.EnableTokenRevocation).toBe(false);
 
   await page.getByText("Delete app client…").click();
   await page.getByRole("button", { name: "Delete app client permanently" }).click();

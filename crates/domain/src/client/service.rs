@@ -30,6 +30,9 @@ pub enum ClientError {
     /// OAuth settings break a rule.
     #[error(transparent)]
     OAuth(#[from] super::OAuthSettingsError),
+    /// Read or write attributes name attributes the pool does not have (or cannot change).
+    #[error("{0}")]
+    Attributes(String),
     /// The name breaks the API's pattern.
     #[error("Client name must have 1 to 128 letters, digits, spaces or + = , . @ - _ characters.")]
     BadName,
@@ -89,6 +92,36 @@ impl ClientService {
         Ok(())
     }
 
+    /// Read attributes must exist in the pool (or be a `*_verified` flag); write
+    /// attributes must exist and be mutable.
+    fn check_attributes(pool: &UserPool, config: &ClientConfig) -> Result<(), ClientError> {
+        let known = |name: &str| {
+            pool.config.attribute(name).is_some() || name == "email_verified" || name == "phone_number_verified"
+        };
+        if let Some(bad) = config.read_attributes.iter().find(|a| !known(a)) {
+            return Err(ClientError::Attributes(format!(
+                "Invalid read attributes specified: {bad} is not an attribute of the pool."
+            )));
+        }
+        for a in &config.write_attributes {
+            match pool.config.attribute(a) {
+                Some(attr) if !attr.mutable => {
+                    return Err(ClientError::Attributes(format!(
+                        "Invalid write attributes specified: {a} cannot change after sign-up."
+                    )))
+                }
+                Some(_) => {}
+                None if a == "email_verified" || a == "phone_number_verified" => {}
+                None => {
+                    return Err(ClientError::Attributes(format!(
+                        "Invalid write attributes specified: {a} is not an attribute of the pool."
+                    )))
+                }
+            }
+        }
+        Ok(())
+    }
+
     async fn pool(&self, pool_id: &str) -> Result<UserPool, ClientError> {
         let pid = UserPoolId::parse(pool_id).ok_or_else(|| ClientError::PoolNotFound(pool_id.to_owned()))?;
         self.store.find_pool(&pid).await?.ok_or_else(|| ClientError::PoolNotFound(pool_id.to_owned()))
@@ -106,6 +139,7 @@ impl ClientService {
         check_name(name)?;
         config.check()?;
         let pool = self.pool(pool_id).await?;
+        Self::check_attributes(&pool, &config)?;
         self.check_oauth(&pool, &config, generate_secret).await?;
         let now = self.clock.now();
         let sealed_secret = generate_secret.then(|| {
@@ -183,6 +217,7 @@ impl ClientService {
         }
         config.check()?;
         let pool = self.pool(pool_id).await?;
+        Self::check_attributes(&pool, &config)?;
         self.check_oauth(&pool, &config, client.sealed_secret.is_some()).await?;
         client.config = config;
         client.updated_at = self.clock.now();

@@ -509,6 +509,13 @@ impl PoolConfig {
                 }
                 continue;
             }
+            let chars = e.name.chars().count();
+            if !(1..=20).contains(&chars) || e.name.chars().any(|c| c.is_whitespace() || c.is_control()) {
+                return Err(ConfigError(format!(
+                    "Custom attribute name {:?} must be 1 to 20 characters without spaces.",
+                    e.name
+                )));
+            }
             if e.required == Some(true) {
                 return Err(ConfigError("Required custom attributes are not supported currently.".into()));
             }
@@ -594,6 +601,17 @@ mod tests {
         assert!(p.violation("Passw0rdd").unwrap().contains("symbol"));
         let relaxed = PasswordPolicy { require_symbols: false, require_uppercase: false, ..p };
         assert_eq!(relaxed.violation("passw0rd"), None);
+    }
+
+    #[test]
+    fn custom_attribute_names_are_short_and_without_spaces() {
+        let mut c = PoolConfig::default();
+        for bad in ["", "has space", "twenty-one-characters"] {
+            let e = c.apply_schema(&[SchemaRequest { name: bad.into(), ..Default::default() }], false).unwrap_err();
+            assert!(e.0.contains("1 to 20 characters"), "{bad}: {e}");
+        }
+        c.apply_schema(&[SchemaRequest { name: "twenty-characters-ok".into(), ..Default::default() }], false).unwrap();
+        assert!(c.attribute("custom:twenty-characters-ok").is_some());
     }
 
     #[test]

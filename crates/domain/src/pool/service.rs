@@ -1,6 +1,6 @@
 //! Pool use cases: create, read, update, delete, list.
 
-use super::config::{ConfigError, PoolConfig};
+use super::config::{ConfigError, PoolConfig, SchemaRequest};
 use super::{PoolName, PoolNameError, Region, UserPool, UserPoolId};
 use crate::access::{AdminCtx, WriteCtx};
 use crate::clock::Clock;
@@ -122,6 +122,19 @@ impl PoolService {
             return Err(PoolError::NotFound(id.to_owned()));
         }
         Ok(pool)
+    }
+
+    /// Adds custom attributes to pool `id` (AddCustomAttributes): existing attributes stay
+    /// as they are; names, types and bounds follow the schema rules.
+    pub async fn add_custom_attributes(
+        &self,
+        ctx: &WriteCtx,
+        id: &str,
+        requests: &[SchemaRequest],
+    ) -> Result<UserPool, PoolError> {
+        let mut config = self.get(&AdminCtx::new(ctx.principal().clone()), id).await?.config;
+        config.apply_schema(requests, false)?;
+        self.update(ctx, id, None, config).await
     }
 
     /// Deletes pool `id` and everything in it, unless deletion protection is on.

@@ -16,7 +16,9 @@ impl From<ClientError> for CognitoError {
     fn from(e: ClientError) -> Self {
         match e {
             ClientError::PoolNotFound(_) | ClientError::NotFound(_) => CognitoError::resource_not_found(e.to_string()),
-            ClientError::Config(_) | ClientError::BadName => CognitoError::invalid_parameter(e.to_string()),
+            ClientError::Config(_) | ClientError::BadName | ClientError::Attributes(_) => {
+                CognitoError::invalid_parameter(e.to_string())
+            }
             ClientError::OAuth(OAuthSettingsError::Invalid(m)) => CognitoError::invalid_parameter(m),
             ClientError::OAuth(OAuthSettingsError::Flow(m)) => CognitoError::invalid_oauth_flow(m),
             ClientError::OAuth(e @ OAuthSettingsError::UnknownScope(_)) => {

@@ -542,8 +542,6 @@ pub async fn add_custom_attributes(
 ) -> Result<Empty, CognitoError> {
     let w = writer(ctx)?;
     let requests = schema_requests(&req.custom_attributes)?;
-    let mut config = st.pools.get(ctx, &req.user_pool_id).await?.config;
-    config.apply_schema(&requests, false).map_err(|e| CognitoError::invalid_parameter(e.0))?;
-    st.pools.update(&w, &req.user_pool_id, None, config).await?;
+    st.pools.add_custom_attributes(&w, &req.user_pool_id, &requests).await?;
     Ok(Empty {})
 }
