@@ -58,6 +58,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/admin/keys") view=admin::keys::KeysPage ssr=SsrMode::Async />
                 <Route path=path!("/admin/audit") view=admin::audit::AuditPage ssr=SsrMode::Async />
                 <Route path=path!("/admin/pools/:id") view=admin::pool::PoolPage ssr=SsrMode::Async />
+                <Route path=path!("/admin/pools/:id/branding") view=admin::branding::BrandingPage ssr=SsrMode::Async />
                 <Route path=path!("/admin/pools/:id/users") view=admin::pool::UsersPage ssr=SsrMode::Async />
                 <Route path=path!("/admin/pools/:id/users/:username") view=admin::pool::UserPage ssr=SsrMode::Async />
                 <Route path=path!("/admin/pools/:id/groups") view=admin::groups::GroupsPage ssr=SsrMode::Async />

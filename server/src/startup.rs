@@ -123,7 +123,9 @@ impl Application {
         );
         let groups = domain::group::GroupService::new(store.clone(), clock.clone());
         let audit = domain::audit::AuditService::new(store.clone(), clock.clone());
+        let branding = domain::branding::BrandingService::new(store.clone(), clock.clone());
         let services = ConsoleServices {
+            branding: branding.clone(),
             audit: audit.clone(),
             operators,
             pools,
@@ -149,7 +151,6 @@ impl Application {
             }
         };
         Delivery::new(store.clone(), clock.clone(), master.clone(), mailer).spawn(users.outbox_signal());
-        let branding = domain::branding::BrandingService::new(store.clone(), clock.clone());
         let domains =
             domain::pool_domain::PoolDomainService::new(store.clone(), clock.clone(), &settings.prefix_domain_suffix);
         let oauth_state = crate::oauth::OAuthState {
@@ -281,6 +282,7 @@ fn routes(
         .route("/admin/login", post(console::auth::login))
         .route("/admin/logout", post(console::auth::logout))
         .route("/admin/setup", post(console::auth::setup))
+        .route("/admin/pools/{id}/branding/preview", get(console::preview::saved).post(console::preview::draft))
         .leptos_routes_with_context(&state, leptos_routes, move || provide_context(services.clone()), {
             let o = leptos_options.clone();
             move || shell(o.clone())

@@ -492,6 +492,7 @@ pub fn ClientPage() -> impl IntoView {
                                 view! {
                                     <div class="page-head"><h1>{c.name.clone()}</h1>
                                         <p class="muted"><code>{c.id.clone()}</code> " · " {if c.confidential { "Confidential client" } else { "Public client" }}</p>
+                                        <p><a class="btn" href=format!("/admin/pools/{}/branding?client={}", enc(&pool), enc(&c.id))>"Branding of this client"</a></p>
                                     </div>
                                     <section class="panel" aria-labelledby="client-settings">
                                         <h2 id="client-settings">"Settings"</h2>

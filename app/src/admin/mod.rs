@@ -2,6 +2,7 @@
 
 pub mod api;
 pub mod audit;
+pub mod branding;
 pub mod clients;
 pub mod dashboard;
 pub mod groups;

@@ -116,6 +116,7 @@ pub fn PoolPage() -> impl IntoView {
                                     <a class="btn btn-primary" href=users_href>"Manage users"</a>
                                     <a class="btn" href=format!("/admin/pools/{}/groups", enc(&p.id))>"Manage groups"</a>
                                     <a class="btn" href=format!("/admin/pools/{}/clients", enc(&p.id))>"Manage app clients"</a>
+                                    <a class="btn" href=format!("/admin/pools/{}/branding", enc(&p.id))>"Branding"</a>
                                 </p>
                             </section>
                             <section class="panel" aria-labelledby="ids-heading">

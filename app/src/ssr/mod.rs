@@ -28,6 +28,8 @@ pub struct ConsoleServices {
     pub groups: domain::group::GroupService,
     /// App clients.
     pub clients: domain::client::ClientService,
+    /// Hosted-page branding (logo and CSS).
+    pub branding: domain::branding::BrandingService,
     /// The audit log.
     pub audit: domain::audit::AuditService,
     /// Admin API keys.

@@ -72,7 +72,8 @@ test("a read-only viewer sees everything and the server refuses every change", a
   // The server refuses, whatever the page shows.
   const origin = { origin: baseURL! };
   for (const [fn, form] of [
-    ["create_pool", { name: "Sneaky" }],
+    ["create_pool", { "pool[name]": "Sneaky" }],
+    ["add_custom_attribute", { pool_id: id, "attribute[name]": "sneaky" }],
     ["user_action", { pool_id: id, username: "dana", action: "disable" }],
     ["create_pool_group", { pool_id: id, name: "sneaky" }],
     ["invite_operator", { email: "x@example.com", role: "administrator", password: "0123456789abc" }],
@@ -80,6 +81,15 @@ test("a read-only viewer sees everything and the server refuses every change", a
     const r = await page.request.post(`/api/${fn}`, { form, headers: { ...origin, accept: "application/json" } });
     expect(r.status(), fn).toBe(403);
   }
+  const branding = await page.request.post("/api/save_branding", {
+    multipart: { pool_id: id, client_id: "", css: ".cg-card { color: red }" },
+    headers: { ...origin, accept: "application/json" },
+  });
+  expect(branding.status()).toBe(403);
+  // The branding page shows the preview but no save button.
+  await page.goto(`/admin/pools/${id}/branding`);
+  await expect(page.frameLocator("iframe[name=branding-preview]").getByRole("heading", { name: "Sign in" })).toBeVisible();
+  await expect(page.getByRole("button", { name: "Save branding" })).toHaveCount(0);
 
   // A viewer may still change their own password.
   await page.getByRole("link", { name: "Operators" }).click();

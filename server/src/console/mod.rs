@@ -4,6 +4,7 @@
 
 pub mod auth;
 pub mod guard;
+pub mod preview;
 pub mod setup_gate;
 
 use app::ssr::ConsoleServices;
