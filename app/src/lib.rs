@@ -56,6 +56,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/admin") view=admin::dashboard::Dashboard ssr=SsrMode::Async />
                 <Route path=path!("/admin/operators") view=admin::operators::OperatorsPage ssr=SsrMode::Async />
                 <Route path=path!("/admin/keys") view=admin::keys::KeysPage ssr=SsrMode::Async />
+                <Route path=path!("/admin/mailbox") view=admin::mailbox::MailboxPage ssr=SsrMode::Async />
                 <Route path=path!("/admin/audit") view=admin::audit::AuditPage ssr=SsrMode::Async />
                 <Route path=path!("/admin/pools/:id") view=admin::pool::PoolPage ssr=SsrMode::Async />
                 <Route path=path!("/admin/pools/:id/branding") view=admin::branding::BrandingPage ssr=SsrMode::Async />

@@ -126,6 +126,8 @@ impl Application {
         let branding = domain::branding::BrandingService::new(store.clone(), clock.clone());
         let services = ConsoleServices {
             branding: branding.clone(),
+            mailbox: domain::message::MailboxService::new(store.clone(), master.clone()),
+            smtp_configured: settings.smtp_url.is_some(),
             audit: audit.clone(),
             operators,
             pools,

@@ -8,6 +8,7 @@ pub mod dashboard;
 pub mod groups;
 pub mod keys;
 pub mod login;
+pub mod mailbox;
 pub mod operators;
 pub mod pool;
 pub mod pool_settings;

@@ -49,6 +49,7 @@ pub fn ConsoleFrame(operator: Option<OperatorView>, children: Children) -> impl 
                 <a href="/admin/operators">"Operators"</a>
                 <a href="/admin/keys">"API keys"</a>
                 <a href="/admin/audit">"Audit log"</a>
+                <a href="/admin/mailbox">"Mailbox"</a>
             </nav>
             <div class="topbar-end">
                 {operator.map(|op| view! {

@@ -30,6 +30,10 @@ pub struct ConsoleServices {
     pub clients: domain::client::ClientService,
     /// Hosted-page branding (logo and CSS).
     pub branding: domain::branding::BrandingService,
+    /// The development mailbox.
+    pub mailbox: domain::message::MailboxService,
+    /// Email goes out through SMTP (otherwise everything lands in the mailbox).
+    pub smtp_configured: bool,
     /// The audit log.
     pub audit: domain::audit::AuditService,
     /// Admin API keys.

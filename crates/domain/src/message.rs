@@ -100,3 +100,66 @@ pub fn backoff(attempts: i64) -> std::time::Duration {
     let exp = u32::try_from(attempts.clamp(0, 12)).unwrap_or(12);
     std::time::Duration::from_secs((1u64 << exp).min(3600))
 }
+
+/// A message held in the development mailbox, opened for an administrator.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MailboxMessage {
+    /// Outbox id.
+    pub id: String,
+    /// Channel.
+    pub channel: Channel,
+    /// Recipient.
+    pub to: String,
+    /// Subject (email).
+    pub subject: String,
+    /// Text (it may hold a code or a temporary password).
+    pub body: String,
+    /// When it was queued.
+    pub created_at: Timestamp,
+}
+
+/// The development mailbox: messages that went to no outside provider (every message
+/// without SMTP; SMS always, as there is no SMS provider yet).
+#[derive(Clone)]
+pub struct MailboxService {
+    store: std::sync::Arc<dyn crate::ports::OutboxStore>,
+    master: MasterKey,
+}
+
+impl MailboxService {
+    /// The service; bodies are opened with `master`.
+    pub fn new(store: std::sync::Arc<dyn crate::ports::OutboxStore>, master: MasterKey) -> Self {
+        MailboxService { store, master }
+    }
+
+    /// The newest `limit` messages, newest first, whose recipient contains `recipient`
+    /// (case-insensitive; empty: all). Administrators only: bodies hold codes and
+    /// temporary passwords. A message that cannot be opened is shown as such.
+    pub async fn list(
+        &self,
+        _ctx: &crate::access::WriteCtx,
+        recipient: &str,
+        limit: usize,
+    ) -> Result<Vec<MailboxMessage>, crate::ports::StoreError> {
+        let needle = recipient.trim().to_lowercase();
+        let records = self.store.mailbox(limit).await?;
+        Ok(records
+            .into_iter()
+            .filter(|r| needle.is_empty() || r.recipient.to_lowercase().contains(&needle))
+            .map(|r| {
+                let (subject, body) = match r.open(&self.master) {
+                    Ok(m) => (m.subject, m.body),
+                    Err(_) => (String::new(), "(this message cannot be opened with the current master key)".into()),
+                };
+                MailboxMessage {
+                    id: r.id,
+                    channel: r.channel,
+                    to: r.recipient,
+                    subject,
+                    body,
+                    created_at: r.created_at,
+                }
+            })
+            .collect())
+    }
+}

@@ -86,6 +86,9 @@ test("a read-only viewer sees everything and the server refuses every change", a
     headers: { ...origin, accept: "application/json" },
   });
   expect(branding.status()).toBe(403);
+  // The mailbox holds codes and temporary passwords: administrators only.
+  await page.goto("/admin/mailbox");
+  await expect(page.getByRole("alert")).toContainText("Only administrators can read the mailbox");
   // The branding page shows the preview but no save button.
   await page.goto(`/admin/pools/${id}/branding`);
   await expect(page.frameLocator("iframe[name=branding-preview]").getByRole("heading", { name: "Sign in" })).toBeVisible();

@@ -32,6 +32,8 @@ pub struct Options {
     pub bootstrap: bool,
     /// Point the server at an SMTP port where nothing listens yet (`TestApp::smtp_port`).
     pub smtp_down: bool,
+    /// No SMTP at all: development mode, every message goes to the mailbox.
+    pub no_smtp: bool,
     pub reuse: Option<(Arc<tempfile::TempDir>, Option<String>)>,
     /// argon2 workers and queue length; the pool is process-wide, so only the first
     /// application of a test binary sizes it.
@@ -40,7 +42,7 @@ pub struct Options {
 
 impl Default for Options {
     fn default() -> Self {
-        Options { bootstrap: true, smtp_down: false, reuse: None, hash_pool: None }
+        Options { bootstrap: true, smtp_down: false, no_smtp: false, reuse: None, hash_pool: None }
     }
 }
 
@@ -71,8 +73,8 @@ pub async fn spawn_with(opts: Options) -> TestApp {
     } else {
         smtp.port
     };
-    settings.smtp_url =
-        Some(cognate_server::config::SmtpUrl(url::Url::parse(&format!("smtp://127.0.0.1:{smtp_port}")).unwrap()));
+    settings.smtp_url = (!opts.no_smtp)
+        .then(|| cognate_server::config::SmtpUrl(url::Url::parse(&format!("smtp://127.0.0.1:{smtp_port}")).unwrap()));
     settings.email_from = Some("no-reply@cognate.test".into());
     settings.bootstrap_admin_key = Some((ACCESS_KEY_ID.into(), domain::secret::SecretString::new(SECRET_ACCESS_KEY)));
     if opts.bootstrap {
