@@ -8,7 +8,7 @@
 //! handler that renders the real sign-in page with the draft). With JavaScript the
 //! preview and the inline CSS check follow typing, debounced.
 
-use super::pool::{can_write, enc, param, Crumbs, WithOperator};
+use super::pool::{can_write, enc, param, PoolCrumbs, WithOperator};
 use crate::components::Alert;
 use crate::error::AdminError;
 use leptos::prelude::*;
@@ -176,6 +176,8 @@ pub fn BrandingPage() -> impl IntoView {
     view! {
         <Title text="Branding" />
         <WithOperator>
+            // Outside the Transition: a Suspense nested in it does not hydrate.
+            {move || view! { <PoolCrumbs pool=id.get() section="/branding" /> }}
             <Transition fallback=|| view! { <p class="loading">"Loading branding…"</p> }>
                 {move || view_res.get().map(|r| match r {
                     Err(e) => view! { <Alert kind="error" message=e.to_string() /> }.into_any(),
@@ -248,11 +250,6 @@ fn BrandingEditor(b: BrandingView, save: Action<web_sys::FormData, Result<String
     let clients = b.clients.clone();
     let selected = b.client_id.clone().unwrap_or_default();
     view! {
-        <Crumbs items=vec![
-            ("User pools".into(), Some("/admin".into())),
-            (b.pool_name.clone(), Some(pool_href.clone())),
-            ("Branding".into(), None),
-        ] />
         <div class="page-head">
             <h1>"Branding"</h1>
             <p class="muted">"The logo and stylesheet of the hosted sign-in pages. A client's own branding replaces the pool's."</p>

@@ -1,7 +1,7 @@
 //! `/admin/pools/:id/clients` (list, create; the secret is shown once) and
 //! `/admin/pools/:id/clients/:client` (edit flows, OAuth, token lifetimes; delete).
 
-use super::pool::{can_write, enc, param, Crumbs, WithOperator};
+use super::pool::{can_write, enc, param, PoolCrumbs, WithOperator};
 use crate::components::Alert;
 use crate::error::AdminError;
 use leptos::prelude::*;
@@ -404,11 +404,7 @@ pub fn ClientsPage() -> impl IntoView {
                 let pool = id.get();
                 let pool2 = pool.clone();
                 view! {
-                    <Crumbs items=vec![
-                        ("User pools".into(), Some("/admin".into())),
-                        (pool.clone(), Some(format!("/admin/pools/{}", enc(&pool)))),
-                        ("App clients".into(), None),
-                    ] />
+                    <PoolCrumbs pool=pool.clone() section="/clients" />
                     <div class="page-head"><h1>"App clients"</h1></div>
                     <section class="panel" aria-labelledby="clients-heading">
                         <h2 id="clients-heading">"All app clients"</h2>
@@ -474,12 +470,7 @@ pub fn ClientPage() -> impl IntoView {
             {move || {
                 let (pool, cid) = (id.get(), client.get());
                 view! {
-                    <Crumbs items=vec![
-                        ("User pools".into(), Some("/admin".into())),
-                        (pool.clone(), Some(format!("/admin/pools/{}", enc(&pool)))),
-                        ("App clients".into(), Some(format!("/admin/pools/{}/clients", enc(&pool)))),
-                        (cid.clone(), None),
-                    ] />
+                    <PoolCrumbs pool=pool.clone() section="/clients" trail=vec![(cid.clone(), None)] />
                     {move || [save.value().get(), delete.value().get()].into_iter().flatten().map(|r| match r {
                         Ok(m) => view! { <Alert kind="success" message=m /> }.into_any(),
                         Err(e) => view! { <Alert kind="error" message=e.to_string() /> }.into_any(),

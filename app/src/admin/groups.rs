@@ -1,7 +1,7 @@
 //! `/admin/pools/:id/groups` (list, create) and `/admin/pools/:id/groups/:name` (edit,
 //! members, delete), with their server functions.
 
-use super::pool::{can_write, enc, param, Crumbs, WithOperator};
+use super::pool::{can_write, enc, param, PoolCrumbs, WithOperator};
 use crate::components::Alert;
 use crate::error::AdminError;
 use leptos::prelude::*;
@@ -220,11 +220,7 @@ pub fn GroupsPage() -> impl IntoView {
                 let pool = id.get();
                 let pool2 = pool.clone();
                 view! {
-                    <Crumbs items=vec![
-                        ("User pools".into(), Some("/admin".into())),
-                        (pool.clone(), Some(format!("/admin/pools/{}", enc(&pool)))),
-                        ("Groups".into(), None),
-                    ] />
+                    <PoolCrumbs pool=pool.clone() section="/groups" />
                     <div class="page-head"><h1>"Groups"</h1></div>
                     <section class="panel" aria-labelledby="groups-heading">
                         <h2 id="groups-heading">"All groups"</h2>
@@ -295,12 +291,7 @@ pub fn GroupPage() -> impl IntoView {
             {move || {
                 let (pool, gname) = (id.get(), name.get());
                 view! {
-                    <Crumbs items=vec![
-                        ("User pools".into(), Some("/admin".into())),
-                        (pool.clone(), Some(format!("/admin/pools/{}", enc(&pool)))),
-                        ("Groups".into(), Some(format!("/admin/pools/{}/groups", enc(&pool)))),
-                        (gname.clone(), None),
-                    ] />
+                    <PoolCrumbs pool=pool.clone() section="/groups" trail=vec![(gname.clone(), None)] />
                     <div class="page-head"><h1>{gname.clone()}</h1></div>
                     {move || [save.value().get(), act.value().get()].into_iter().flatten().map(|r| match r {
                         Ok(m) => view! { <Alert kind="success" message=m /> }.into_any(),

@@ -72,6 +72,69 @@ pub(crate) fn Crumbs(items: Vec<(String, Option<String>)>) -> impl IntoView {
     }
 }
 
+/// The sections of a pool: (path suffix, label).
+const POOL_SECTIONS: &[(&str, &str)] = &[
+    ("", "Overview"),
+    ("/users", "Users"),
+    ("/groups", "Groups"),
+    ("/clients", "App clients"),
+    ("/branding", "Branding"),
+];
+
+/// Breadcrumbs that name the pool, the pool's section tabs, and a switcher to the same
+/// section of another pool. `section` is one of `POOL_SECTIONS`' suffixes; `trail`
+/// continues the breadcrumbs after the section (a user, a group, ...).
+#[component]
+pub(crate) fn PoolCrumbs(
+    pool: String,
+    #[prop(into)] section: String,
+    #[prop(optional)] trail: Vec<(String, Option<String>)>,
+) -> impl IntoView {
+    let pools = Resource::new(|| (), |_| super::api::list_pools());
+    let pool_href = format!("/admin/pools/{}", enc(&pool));
+    view! {
+        <Suspense fallback=|| ()>
+            {move || pools.get().map(|r| {
+                let list = r.unwrap_or_default();
+                let name = list.iter().find(|p| p.id == pool).map(|p| p.name.clone()).unwrap_or_else(|| pool.clone());
+                let label = POOL_SECTIONS.iter().find(|(s, _)| *s == section).map(|(_, l)| *l).unwrap_or("");
+                let mut items = vec![("User pools".to_owned(), Some("/admin".to_owned()))];
+                let at_overview = section.is_empty() && trail.is_empty();
+                items.push((name.clone(), (!at_overview).then(|| pool_href.clone())));
+                if !section.is_empty() {
+                    let here = trail.is_empty();
+                    items.push((label.to_owned(), (!here).then(|| format!("{pool_href}{section}"))));
+                }
+                items.extend(trail.clone());
+                let others: Vec<(String, String)> = list
+                    .iter()
+                    .filter(|p| p.id != pool)
+                    .map(|p| (p.name.clone(), format!("/admin/pools/{}{}", enc(&p.id), section)))
+                    .collect();
+                view! {
+                    <div class="pool-bar">
+                        <Crumbs items />
+                        {(!others.is_empty()).then(|| view! {
+                            <details class="pool-switcher">
+                                <summary>"Switch pool"</summary>
+                                <ul aria-label="Other user pools">
+                                    {others.into_iter().map(|(n, h)| view! { <li><a href=h>{n}</a></li> }).collect_view()}
+                                </ul>
+                            </details>
+                        })}
+                    </div>
+                    <nav class="tabs" aria-label=format!("Pool {name}")>
+                        {POOL_SECTIONS.iter().map(|(suffix, l)| {
+                            let current = (*suffix == section).then_some("page");
+                            view! { <a href=format!("{pool_href}{suffix}") aria-current=current>{*l}</a> }
+                        }).collect_view()}
+                    </nav>
+                }
+            })}
+        </Suspense>
+    }
+}
+
 /// The pool overview.
 #[component]
 pub fn PoolPage() -> impl IntoView {
@@ -84,6 +147,8 @@ pub fn PoolPage() -> impl IntoView {
     view! {
         <Title text="User pool" />
         <WithOperator>
+            // Outside the Transition: a Suspense nested in it does not hydrate.
+            {move || view! { <PoolCrumbs pool=id.get() section="" /> }}
             {move || [save.value().get(), delete.value().get()].into_iter().flatten().map(|r| match r {
                 Ok(m) if m == "Pool deleted." => view! {
                     <p class="alert alert-success" role="status">{m} " " <a href="/admin">"Back to the pools"</a></p>
@@ -97,7 +162,6 @@ pub fn PoolPage() -> impl IntoView {
                     Ok(p) => {
                         let users_href = format!("/admin/pools/{}/users", enc(&p.id));
                         view! {
-                            <Crumbs items=vec![("User pools".into(), Some("/admin".into())), (p.name.clone(), None)] />
                             <div class="page-head">
                                 <h1>{p.name.clone()}</h1>
                                 <p class="muted">"Created " {p.created.clone()}</p>
@@ -209,14 +273,9 @@ pub fn UsersPage() -> impl IntoView {
             {move || {
                 let id = id.get();
                 let id_for_table = id.clone();
-                let pool_href = format!("/admin/pools/{}", enc(&id));
                 let (q, attr, filter, _) = q.get();
                 view! {
-                    <Crumbs items=vec![
-                        ("User pools".into(), Some("/admin".into())),
-                        (id.clone(), Some(pool_href)),
-                        ("Users".into(), None),
-                    ] />
+                    <PoolCrumbs pool=id.clone() section="/users" />
                     <div class="page-head"><h1>"Users"</h1></div>
                     <section class="panel" aria-labelledby="search-heading">
                         <h2 id="search-heading" class="visually-hidden">"Search"</h2>
@@ -373,12 +432,7 @@ pub fn UserPage() -> impl IntoView {
             {move || {
                 let (pool, name) = (id.get(), username.get());
                 view! {
-                    <Crumbs items=vec![
-                        ("User pools".into(), Some("/admin".into())),
-                        (pool.clone(), Some(format!("/admin/pools/{}", enc(&pool)))),
-                        ("Users".into(), Some(format!("/admin/pools/{}/users", enc(&pool)))),
-                        (name.clone(), None),
-                    ] />
+                    <PoolCrumbs pool=pool.clone() section="/users" trail=vec![(name.clone(), None)] />
                     <div class="page-head"><h1>{name.clone()}</h1></div>
                     <ActionResult action=act pool=pool.clone() />
                     {move || edit.value().get().map(|r| match r {

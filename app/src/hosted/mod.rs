@@ -21,6 +21,8 @@ pub struct Chrome {
     pub css_url: Option<String>,
     /// The base stylesheet.
     pub base_css_url: String,
+    /// The page script (the as-you-type password checklist); none in previews.
+    pub script_url: Option<String>,
 }
 
 /// A form field.
@@ -107,7 +109,7 @@ fn Frame(chrome: Chrome, children: Children) -> impl IntoView {
                 <meta name="referrer" content="same-origin" />
                 <title>{format!("{} · {}", chrome.title, chrome.app_name)}</title>
                 <link rel="stylesheet" href=chrome.base_css_url.clone() />
-                <script src="/oauth2/hosted.js" defer=true></script>
+                {chrome.script_url.clone().map(|u| view! { <script src=u defer=true></script> })}
                 {chrome.css_url.clone().map(|u| view! { <link rel="stylesheet" href=u /> })}
             </head>
             <body>

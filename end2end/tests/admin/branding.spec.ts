@@ -21,7 +21,7 @@ test("branding: live preview as the CSS is typed, rule named inline, logo, pool 
   await signIn(page);
   await expectDashboard(page);
   await page.goto(`/admin/pools/${id}`);
-  await page.getByRole("link", { name: "Branding" }).click();
+  await page.getByRole("navigation", { name: /^Pool / }).getByRole("link", { name: "Branding" }).click();
   await expect(page.getByRole("heading", { level: 1, name: "Branding" })).toBeVisible();
   const preview = page.frameLocator("iframe[name=branding-preview]");
   await expect(preview.getByRole("heading", { name: "Sign in" })).toBeVisible();

@@ -1,5 +1,7 @@
 import { test, expect } from "@playwright/test";
 import { operator, signIn, uniqueName, expectDashboard } from "../fixtures";
+import { CreateUserPoolCommand } from "@aws-sdk/client-cognito-identity-provider";
+import { cognito } from "../hosted/support";
 
 test("an operator signs in, creates a pool, sees it and signs out", async ({ page }) => {
   const errors: string[] = [];
@@ -67,4 +69,62 @@ test.describe("without JavaScript", () => {
     await page.getByRole("button", { name: "Sign out" }).click();
     await expect(page.getByText("You have signed out.")).toBeVisible();
   });
+});
+
+test("pool pages name the pool in the breadcrumbs, switch pools in place and have section tabs", async ({ page, baseURL }) => {
+  const c = cognito(baseURL!);
+  const stamp = Date.now().toString(36);
+  const a = (await c.send(new CreateUserPoolCommand({ PoolName: `Alpha ${stamp}` }))).UserPool!.Id!;
+  await c.send(new CreateUserPoolCommand({ PoolName: `Beta ${stamp}` }));
+  await signIn(page);
+  await expectDashboard(page);
+  await page.goto(`/admin/pools/${a}/users`);
+  const crumbs = page.getByRole("navigation", { name: "Breadcrumb" });
+  await expect(crumbs.getByRole("link", { name: `Alpha ${stamp}` })).toBeVisible();
+  await expect(crumbs.getByText("Users")).toHaveAttribute("aria-current", "page");
+
+  // The switcher keeps the section.
+  await page.getByText("Switch pool").click();
+  await page.getByRole("list", { name: "Other user pools" }).getByRole("link", { name: `Beta ${stamp}` }).click();
+  await expect(page).toHaveURL(/\/admin\/pools\/[^/]+\/users$/);
+  await expect(crumbs.getByRole("link", { name: `Beta ${stamp}` })).toBeVisible();
+
+  // Section tabs.
+  const tabs = page.getByRole("navigation", { name: `Pool Beta ${stamp}` });
+  await expect(tabs.getByRole("link", { name: "Users" })).toHaveAttribute("aria-current", "page");
+  await tabs.getByRole("link", { name: "Groups" }).click();
+  await expect(page.getByRole("heading", { level: 1, name: "Groups" })).toBeVisible();
+  await expect(tabs.getByRole("link", { name: "Groups" })).toHaveAttribute("aria-current", "page");
+  await tabs.getByRole("link", { name: "Overview" }).click();
+  await expect(page.getByRole("heading", { level: 1, name: `Beta ${stamp}` })).toBeVisible();
+});
+
+test("every console page hydrates without an error", async ({ page, baseURL }) => {
+  const c = cognito(baseURL!);
+  const id = (await c.send(new CreateUserPoolCommand({ PoolName: `Hydrate ${Date.now().toString(36)}` }))).UserPool!.Id!;
+  const errors: string[] = [];
+  page.on("pageerror", (e) => errors.push(`${page.url()}: ${e.message}`));
+  page.on("console", (m) => {
+    if (m.type() === "error") errors.push(`${page.url()}: ${m.text()}`);
+  });
+  await signIn(page);
+  await expectDashboard(page);
+  for (const path of [
+    "/admin",
+    `/admin/pools/${id}`,
+    `/admin/pools/${id}/users`,
+    `/admin/pools/${id}/groups`,
+    `/admin/pools/${id}/clients`,
+    `/admin/pools/${id}/branding`,
+    "/admin/operators",
+    "/admin/keys",
+    "/admin/audit",
+    "/admin/mailbox",
+  ]) {
+    await page.goto(path);
+    await expect(page.getByRole("heading", { level: 1 })).toBeVisible();
+    // Hydration is done once a client-side navigation works: the wasm has taken over.
+    await page.waitForLoadState("networkidle");
+  }
+  expect(errors).toEqual([]);
 });

@@ -96,6 +96,7 @@ fn render(app_name: &str, draft: Draft) -> Response {
         logo_url: draft.logo.as_ref().map(|(b, k)| data_url(k.content_type(), b)),
         css_url: draft.css.as_deref().map(|c| data_url("text/css", c.as_bytes())),
         base_css_url: "/oauth2/hosted.css".into(),
+        script_url: None,
     };
     let body = render_form(FormPage {
         chrome,

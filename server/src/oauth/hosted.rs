@@ -115,6 +115,7 @@ pub(super) fn chrome(title: &str, app_name: &str) -> Chrome {
         logo_url: None,
         css_url: None,
         base_css_url: "/oauth2/hosted.css".into(),
+        script_url: Some("/oauth2/hosted.js".into()),
     }
 }
 
