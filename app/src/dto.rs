@@ -86,6 +86,8 @@ pub struct PoolOverviewView {
     pub recovery: String,
     /// Standard and custom attributes.
     pub attributes: Vec<AttributeView>,
+    /// Key ids in the JWKS, the signing one first.
+    pub signing_keys: Vec<String>,
 }
 
 /// An attribute of a pool's schema.

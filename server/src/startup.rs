@@ -127,6 +127,7 @@ impl Application {
         let services = ConsoleServices {
             branding: branding.clone(),
             mailbox: domain::message::MailboxService::new(store.clone(), master.clone()),
+            tokens: tokens.clone(),
             smtp_configured: settings.smtp_url.is_some(),
             audit: audit.clone(),
             operators,

@@ -3,7 +3,9 @@
 //! and every action a form post, so all of it works without JavaScript.
 
 use super::api::current_operator;
-use super::pool_settings::{AddCustomAttribute, AttributesPanel, PolicyFields, UpdatePoolSettings, VerificationFields};
+use super::pool_settings::{
+    AddCustomAttribute, AttributesPanel, PolicyFields, RotateSigningKey, UpdatePoolSettings, VerificationFields,
+};
 use super::users_api::{
     get_pool_user, list_pool_users, pool_overview, CreatePoolUser, DeletePool, EditPoolUser, UserAction,
 };
@@ -142,14 +144,17 @@ pub fn PoolPage() -> impl IntoView {
     let save = ServerAction::<UpdatePoolSettings>::new();
     let delete = ServerAction::<DeletePool>::new();
     let add = ServerAction::<AddCustomAttribute>::new();
-    let overview =
-        Resource::new(move || (id.get(), save.version().get(), add.version().get()), |(id, _, _)| pool_overview(id));
+    let rotate = ServerAction::<RotateSigningKey>::new();
+    let overview = Resource::new(
+        move || (id.get(), save.version().get(), add.version().get(), rotate.version().get()),
+        |(id, _, _, _)| pool_overview(id),
+    );
     view! {
         <Title text="User pool" />
         <WithOperator>
             // Outside the Transition: a Suspense nested in it does not hydrate.
             {move || view! { <PoolCrumbs pool=id.get() section="" /> }}
-            {move || [save.value().get(), delete.value().get()].into_iter().flatten().map(|r| match r {
+            {move || [save.value().get(), delete.value().get(), rotate.value().get()].into_iter().flatten().map(|r| match r {
                 Ok(m) if m == "Pool deleted." => view! {
                     <p class="alert alert-success" role="status">{m} " " <a href="/admin">"Back to the pools"</a></p>
                 }.into_any(),
@@ -191,6 +196,28 @@ pub fn PoolPage() -> impl IntoView {
                                     <dt>"Discovery"</dt><dd><code class="copyable">{p.discovery_url.clone()}</code></dd>
                                     <dt>"JWKS"</dt><dd><code class="copyable">{p.jwks_url.clone()}</code></dd>
                                 </dl>
+                            </section>
+                            <section class="panel" aria-labelledby="keys-heading">
+                                <h2 id="keys-heading">"Token signing keys"</h2>
+                                <p class="muted">"Key ids in the JWKS; the first signs new tokens."</p>
+                                <ul class="key-list">
+                                    {p.signing_keys.iter().enumerate().map(|(i, k)| view! {
+                                        <li><code>{k.clone()}</code>{(i == 0).then_some(" (signing)")}</li>
+                                    }).collect_view()}
+                                </ul>
+                                {can_write().then(|| {
+                                    let pid = p.id.clone();
+                                    view! {
+                                        <details class="danger-zone">
+                                            <summary>"Rotate the signing key…"</summary>
+                                            <p>"A new key signs from now on. The old one stays in the JWKS for a day, so tokens it signed keep working until they expire."</p>
+                                            <ActionForm action=rotate attr:class="inline">
+                                                <input type="hidden" name="pool_id" value=pid />
+                                                <button type="submit" class="btn btn-danger">"Rotate signing key now"</button>
+                                            </ActionForm>
+                                        </details>
+                                    }
+                                })}
                             </section>
                             <AttributesPanel pool=p.clone() add=add />
                             {can_write().then(|| {

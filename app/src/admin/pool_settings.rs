@@ -377,6 +377,29 @@ pub async fn add_custom_attribute(pool_id: String, attribute: CustomAttributeFor
     )
 }
 
+/// Rotates the pool's token signing key: a new key signs from now on, the old one stays
+/// in the JWKS for a day so tokens it signed keep verifying until they expire.
+#[server(endpoint = "rotate_signing_key")]
+pub async fn rotate_signing_key(pool_id: String) -> Result<String, AdminError> {
+    crate::ssr::respond(
+        async {
+            let (ctx, svc) = crate::ssr::admin_and_services().await?;
+            ctx.for_write()?;
+            let pool = svc.pools.get(&ctx, &pool_id).await.map_err(convert::pool_error)?;
+            let kid = svc.tokens.rotate(&pool.id).await.map_err(crate::ssr::internal)?;
+            crate::ssr::audit(
+                &ctx,
+                &svc,
+                "console:signing_key_rotated",
+                &[("pool_id", pool_id.clone()), ("kid", kid.clone())],
+            )
+            .await;
+            Ok(format!("New signing key {kid}."))
+        }
+        .await,
+    )
+}
+
 fn checkbox(name: &'static str, label: &'static str, checked: bool) -> impl IntoView {
     view! { <label class="check"><input type="checkbox" name=name checked=checked />" " {label}</label> }
 }

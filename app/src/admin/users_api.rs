@@ -36,6 +36,7 @@ pub async fn pool_overview(pool_id: String) -> Result<PoolOverviewView, AdminErr
                 Err(e) => return Err(crate::ssr::internal(e)),
             };
             let counts = svc.users.pool_counts(&ctx, &pool_id).await.map_err(crate::ssr::internal)?;
+            let signing_keys = svc.tokens.keys(&pool.id).await.map_err(crate::ssr::internal)?;
             let issuer = format!("{}/{}", svc.public_url, pool.id.as_str());
             Ok(PoolOverviewView {
                 id: pool.id.as_str().to_owned(),
@@ -53,6 +54,7 @@ pub async fn pool_overview(pool_id: String) -> Result<PoolOverviewView, AdminErr
                 require_symbols: pool.config.password_policy.require_symbols,
                 self_sign_up: !pool.config.allow_admin_create_user_only,
                 sign_in: super::pool_settings::convert::sign_in_description(&pool.config),
+                signing_keys: signing_keys.iter().map(|k| k.kid.clone()).collect(),
                 case_sensitive: !pool.config.case_insensitive(),
                 verify_email: pool.config.auto_verified_attributes.iter().any(|a| a == "email"),
                 verify_phone: pool.config.auto_verified_attributes.iter().any(|a| a == "phone_number"),

@@ -30,6 +30,8 @@ pub struct ConsoleServices {
     pub clients: domain::client::ClientService,
     /// Hosted-page branding (logo and CSS).
     pub branding: domain::branding::BrandingService,
+    /// Tokens and signing keys.
+    pub tokens: domain::token::TokenService,
     /// The development mailbox.
     pub mailbox: domain::message::MailboxService,
     /// Email goes out through SMTP (otherwise everything lands in the mailbox).

@@ -128,3 +128,30 @@ test("every console page hydrates without an error", async ({ page, baseURL }) =
   }
   expect(errors).toEqual([]);
 });
+
+test("the console fits a phone screen and follows the dark colour scheme", async ({ page, baseURL }) => {
+  const c = cognito(baseURL!);
+  const id = (await c.send(new CreateUserPoolCommand({ PoolName: `Phone ${Date.now().toString(36)}` }))).UserPool!.Id!;
+  await page.setViewportSize({ width: 390, height: 844 });
+  await signIn(page);
+  await expectDashboard(page);
+  for (const path of ["/admin", `/admin/pools/${id}`, `/admin/pools/${id}/users`, `/admin/pools/${id}/clients`, `/admin/pools/${id}/branding`, "/admin/audit"]) {
+    await page.goto(path);
+    await expect(page.getByRole("heading", { level: 1 })).toBeVisible();
+    await page.waitForLoadState("networkidle");
+    const wide = await page.evaluate(() =>
+      document.documentElement.scrollWidth > window.innerWidth + 1
+        ? [...document.querySelectorAll("body *")]
+            .filter((e) => e.getBoundingClientRect().right > window.innerWidth + 1)
+            .map((e) => `${e.tagName}.${e.className}`)
+        : [],
+    );
+    expect(wide, `${path} scrolls sideways`).toEqual([]);
+  }
+  const background = () => page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+  await page.emulateMedia({ colorScheme: "light" });
+  const light = await background();
+  await page.emulateMedia({ colorScheme: "dark" });
+  const dark = await background();
+  expect(dark).not.toBe(light);
+});

@@ -48,6 +48,18 @@ test("the pool overview shows counts, ids and endpoints", async ({ page, baseURL
   await expect(stats.locator("div", { hasText: "Must change password" }).locator("dd")).toHaveText("1");
   await expect(page.getByText(`${baseURL}/${id}/.well-known/openid-configuration`)).toBeVisible();
   await expect(page.getByRole("navigation", { name: "Breadcrumb" }).getByRole("link", { name: "User pools" })).toBeVisible();
+
+  // Rotating the signing key: a new key signs, the old one stays in the JWKS.
+  const keys = page.getByRole("region", { name: "Token signing keys" });
+  const before = (await keys.locator("li code").first().textContent())!;
+  await page.getByText("Rotate the signing key…").click();
+  await page.getByRole("button", { name: "Rotate signing key now" }).click();
+  await expect(page.getByRole("status").filter({ hasText: "New signing key" })).toBeVisible();
+  await expect(keys.locator("li code")).toHaveCount(2);
+  const after = (await keys.locator("li code").first().textContent())!;
+  expect(after).not.toBe(before);
+  const jwks = await (await page.request.get(`/${id}/.well-known/jwks.json`)).json();
+  expect(jwks.keys.map((k: { kid: string }) => k.kid).sort()).toEqual([before, after].sort());
 });
 
 test("users are searched, created, changed and deleted from the console", async ({ page, baseURL }) => {
