@@ -273,7 +273,7 @@ fn routes(
         .route("/logout", get(crate::oauth::hosted::logout))
         .route("/signup", get(crate::oauth::pages::signup_get).post(crate::oauth::pages::signup_post))
         .route("/confirmUser", get(crate::oauth::pages::confirm_get).post(crate::oauth::pages::confirm_post))
-        .route("/resendCode", get(crate::oauth::pages::resend))
+        .route("/resendCode", axum::routing::post(crate::oauth::pages::resend))
         .route("/forgotPassword", get(crate::oauth::pages::forgot_get).post(crate::oauth::pages::forgot_post))
         .route("/confirmForgotPassword", get(crate::oauth::pages::reset_get).post(crate::oauth::pages::reset_post))
         .route("/newPassword", axum::routing::post(crate::oauth::pages::new_password_post))

@@ -68,6 +68,9 @@ impl Field {
 /// A link under the form.
 #[derive(Clone, Debug)]
 pub struct Link {
+    /// Submits the page's form to `href` instead of following a link (actions such as
+    /// "send a new code" post with the form's CSRF token and hidden fields).
+    pub post: bool,
     /// Target.
     pub href: String,
     /// Text.
@@ -169,14 +172,20 @@ pub fn FormView(page: FormPage) -> impl IntoView {
             {notice.map(|n| view! { <p class="cg-notice" role="status">{n}</p> })}
             {error.map(|e| view! { <p class="cg-error" role="alert" id="form-error">{e}</p> })}
             {intro.map(|t| view! { <p class="cg-hint">{t}</p> })}
-            <form class="cg-form" method="post" action=action novalidate=false>
+            <form class="cg-form" id="cg-form" method="post" action=action novalidate=false>
                 {hidden.into_iter().map(|(k, v)| view! { <input type="hidden" name=k value=v /> }).collect_view()}
                 {fields.into_iter().map(field_view).collect_view()}
                 <button class="cg-button" type="submit">{submit}</button>
             </form>
             {(!links.is_empty()).then(|| view! {
                 <nav class="cg-links" aria-label="More options">
-                    {links.into_iter().map(|l| view! { <a class="cg-link" href=l.href>{l.text}</a> }).collect_view()}
+                    {links.into_iter().map(|l| if l.post {
+                        view! {
+                            <button class="cg-link cg-link-button" type="submit" form="cg-form" formaction=l.href formnovalidate=true>{l.text}</button>
+                        }.into_any()
+                    } else {
+                        view! { <a class="cg-link" href=l.href>{l.text}</a> }.into_any()
+                    }).collect_view()}
                 </nav>
             })}
         </Frame>

@@ -111,8 +111,8 @@ fn render(app_name: &str, draft: Draft) -> Response {
         notice: None,
         intro: None,
         links: vec![
-            Link { href: "#".into(), text: "Forgot your password?".into() },
-            Link { href: "#".into(), text: "Need an account? Sign up".into() },
+            Link { post: false, href: "#".into(), text: "Forgot your password?".into() },
+            Link { post: false, href: "#".into(), text: "Need an account? Sign up".into() },
         ],
     });
     page(StatusCode::OK, body)

@@ -332,9 +332,10 @@ fn login_page(f: LoginForm<'_>) -> String {
     let mut hidden = param_pairs(&f.a.params);
     hidden.push(("_csrf".into(), f.csrf));
     let q = query_of(&f.a.params);
-    let mut links = vec![Link { href: format!("/forgotPassword?{q}"), text: "Forgot your password?".into() }];
+    let mut links =
+        vec![Link { post: false, href: format!("/forgotPassword?{q}"), text: "Forgot your password?".into() }];
     if !f.a.pool.config.allow_admin_create_user_only {
-        links.push(Link { href: format!("/signup?{q}"), text: "Need an account? Sign up".into() });
+        links.push(Link { post: false, href: format!("/signup?{q}"), text: "Need an account? Sign up".into() });
     }
     let mut user = Field::new("username", "Username", "text", "username");
     user.value = f.username;

@@ -172,6 +172,7 @@ fn signup_page(a: &Authorization, csrf: String, values: &HashMap<String, String>
             notice: None,
             intro: None,
             links: vec![Link {
+                post: false,
                 href: format!("/login?{}", query(a, &[])),
                 text: "Already have an account? Sign in".into(),
             }],
@@ -267,11 +268,8 @@ fn confirm_page(a: &Authorization, csrf: String, username: &str, error: FormErro
             notice: sent.then(|| "We sent a verification code. Enter it below.".into()),
             intro: None,
             links: vec![
-                Link {
-                    href: format!("/resendCode?{}", query(a, &[("username", username)])),
-                    text: "Send a new code".into(),
-                },
-                Link { href: format!("/login?{}", query(a, &[])), text: "Back to sign in".into() },
+                Link { post: true, href: "/resendCode".into(), text: "Send a new code".into() },
+                Link { post: false, href: format!("/login?{}", query(a, &[])), text: "Back to sign in".into() },
             ],
         },
         error,
@@ -324,20 +322,22 @@ pub async fn confirm_post(State(st): State<OAuthState>, headers: HeaderMap, body
     }
 }
 
-/// `GET /resendCode`: sends a new confirmation code and returns to the confirm page.
+/// `POST /resendCode` (the confirm page's form, with its CSRF token): sends a new
+/// confirmation code and returns to the confirm page.
 /// (A GET that sends mail: it is idempotent enough and rate-limited by the code rules;
 /// the link is what Cognito's hosted UI offers too.)
-pub async fn resend(
-    State(st): State<OAuthState>,
-    headers: HeaderMap,
-    Query(params): Query<AuthorizeParams>,
-    Query(q): Query<HashMap<String, String>>,
-) -> Response {
-    let a = match page_authorization(&st, &headers, &params).await {
+pub async fn resend(State(st): State<OAuthState>, headers: HeaderMap, body: axum::body::Bytes) -> Response {
+    let form = form_fields(&body);
+    let a = match page_authorization(&st, &headers, &params_from(&form)).await {
         Ok(a) => a,
         Err(r) => return r,
     };
-    let username = q.get("username").cloned().unwrap_or_default();
+    let username = form.get("username").map(|u| u.trim().to_owned()).unwrap_or_default();
+    if !csrf_ok(&st, &headers, &form) {
+        let (token, set) = csrf(&st, &headers);
+        let error = Some((None, "This page expired. Please try again.".to_owned()));
+        return respond(&a, set, StatusCode::FORBIDDEN, confirm_page(&a, token, &username, error, false));
+    }
     let hash = secret_hash(&st, &a.client, &username);
     match st.users.resend_confirmation_code(a.client.id.as_str(), hash.as_deref(), &username).await {
         Ok(_) | Err(UserError::UserNotFound) | Err(UserError::InvalidParameter(_)) => redirect(
@@ -364,7 +364,11 @@ fn forgot_page(a: &Authorization, csrf: String, username: &str, error: FormError
             error: None,
             notice: None,
             intro: Some("Enter your username and we will send you a code to reset your password.".into()),
-            links: vec![Link { href: format!("/login?{}", query(a, &[])), text: "Back to sign in".into() }],
+            links: vec![Link {
+                post: false,
+                href: format!("/login?{}", query(a, &[])),
+                text: "Back to sign in".into(),
+            }],
         },
         error,
     )
@@ -425,7 +429,11 @@ fn reset_page(a: &Authorization, csrf: String, username: &str, error: FormError,
             error: None,
             notice: sent.then(|| "If the account exists, we sent it a reset code. Enter it below.".into()),
             intro: None,
-            links: vec![Link { href: format!("/login?{}", query(a, &[])), text: "Back to sign in".into() }],
+            links: vec![Link {
+                post: false,
+                href: format!("/login?{}", query(a, &[])),
+                text: "Back to sign in".into(),
+            }],
         },
         error,
     )

@@ -634,8 +634,25 @@ async fn hosted_pages_sign_up_confirm_reset_and_replace_a_temporary_password() {
     let confirm = location(&r);
     assert!(confirm.starts_with("/confirmUser?"), "{confirm}");
 
-    // Confirm with the emailed code: a wrong code first, then the right one.
+    // "Send a new code" posts the confirm page's form (with its CSRF token) to
+    // /resendCode; a GET or a post without the token sends nothing.
+    let first = app.smtp.next_to("bob@example.com").await.code();
+    let html = app.client.get(app.url(&confirm)).send().await.unwrap().text().await.unwrap();
+    assert!(html.contains("formaction=\"/resendCode\""), "{html}");
+    let mut form = hidden_inputs(&html);
+    form.push(("username".into(), "bob".into()));
+    let get = app.client.get(app.url("/resendCode?username=bob")).send().await.unwrap();
+    assert_eq!(get.status(), 405);
+    let no_token: Vec<_> = form.iter().filter(|(k, _)| k != "_csrf").cloned().collect();
+    let refused = app.client.post(app.url("/resendCode")).form(&no_token).send().await.unwrap();
+    assert_eq!(refused.status(), 403);
+    let r = app.client.post(app.url("/resendCode")).form(&form).send().await.unwrap();
+    assert_eq!(r.status(), 303);
+    assert!(location(&r).starts_with("/confirmUser?") && location(&r).contains("sent=1"));
     let code = app.smtp.next_to("bob@example.com").await.code();
+    assert_ne!(code, first, "a new code was sent");
+
+    // Confirm with the emailed code: a wrong code first, then the right one.
     let wrong = post_page(&app, &confirm, "/confirmUser", &[("username", "bob"), ("code", "000000")]).await;
     assert_eq!(wrong.status(), 400);
     assert!(wrong.text().await.unwrap().contains("Invalid verification code"));
