@@ -9,7 +9,7 @@ use super::pool_settings::{
 use super::users_api::{
     get_pool_user, list_pool_users, pool_overview, CreatePoolUser, DeletePool, EditPoolUser, UserAction,
 };
-use crate::components::{Alert, ConsoleFrame};
+use crate::components::{Alert, ConsoleFrame, Copyable};
 use crate::dto::{OperatorView, UserRowView};
 use crate::error::AdminError;
 use leptos::prelude::*;
@@ -191,10 +191,10 @@ pub fn PoolPage() -> impl IntoView {
                             <section class="panel" aria-labelledby="ids-heading">
                                 <h2 id="ids-heading">"Ids and endpoints"</h2>
                                 <dl class="kv">
-                                    <dt>"Pool id"</dt><dd><code class="copyable">{p.id.clone()}</code></dd>
-                                    <dt>"Issuer"</dt><dd><code class="copyable">{p.issuer.clone()}</code></dd>
-                                    <dt>"Discovery"</dt><dd><code class="copyable">{p.discovery_url.clone()}</code></dd>
-                                    <dt>"JWKS"</dt><dd><code class="copyable">{p.jwks_url.clone()}</code></dd>
+                                    <dt>"Pool id"</dt><dd><Copyable value=p.id.clone() label="pool id" /></dd>
+                                    <dt>"Issuer"</dt><dd><Copyable value=p.issuer.clone() label="issuer" /></dd>
+                                    <dt>"Discovery"</dt><dd><Copyable value=p.discovery_url.clone() label="discovery URL" /></dd>
+                                    <dt>"JWKS"</dt><dd><Copyable value=p.jwks_url.clone() label="JWKS URL" /></dd>
                                 </dl>
                             </section>
                             <section class="panel" aria-labelledby="keys-heading">

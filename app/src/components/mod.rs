@@ -63,3 +63,35 @@ pub fn ConsoleFrame(operator: Option<OperatorView>, children: Children) -> impl 
         <main id="main" class="content">{children()}</main>
     }
 }
+
+/// A value ready to copy: the text itself (selectable without JavaScript) and, once the
+/// page is interactive, a button that puts it on the clipboard.
+#[component]
+pub fn Copyable(#[prop(into)] value: String, #[prop(into)] label: String) -> impl IntoView {
+    let interactive = RwSignal::new(false);
+    // Effects run only in the browser, after hydration.
+    Effect::new(move |_| interactive.set(true));
+    let copied = RwSignal::new(false);
+    let text = value.clone();
+    let copy = move |_| {
+        #[cfg(feature = "hydrate")]
+        if let Some(w) = web_sys::window() {
+            let _ = w.navigator().clipboard().write_text(&text);
+            copied.set(true);
+        }
+        #[cfg(not(feature = "hydrate"))]
+        let _ = &text;
+    };
+    view! {
+        <code class="copyable">{value}</code>
+        {move || interactive.get().then(|| {
+            let copy = copy.clone();
+            view! {
+                " "
+                <button type="button" class="btn btn-ghost btn-small" aria-label=format!("Copy {label}") on:click=copy>
+                    {move || if copied.get() { "Copied" } else { "Copy" }}
+                </button>
+            }
+        })}
+    }
+}

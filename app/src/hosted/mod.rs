@@ -232,7 +232,12 @@ mod tests {
         let mut f = Field::new("username", "Username", "text", "username");
         f.error = Some("bad".into());
         let html = render_form(FormPage {
-            chrome: Chrome { title: "Sign in".into(), app_name: "App".into(), ..Default::default() },
+            chrome: Chrome {
+                title: "Sign in".into(),
+                app_name: "App".into(),
+                script_url: Some("/oauth2/hosted.js".into()),
+                ..Default::default()
+            },
             action: "/login".into(),
             hidden: vec![("a".into(), "x\"y".into())],
             fields: vec![f],
@@ -245,5 +250,7 @@ mod tests {
         assert!(html.contains("value=\"x&quot;y\""), "values are escaped");
         assert!(html.contains("<script src=\"/oauth2/hosted.js\" defer"), "one external script");
         assert!(!html.contains("<script>"), "no inline script");
+        let preview = render_form(FormPage { chrome: Chrome::default(), ..Default::default() });
+        assert!(!preview.contains("<script"), "no script without a script URL (previews)");
     }
 }

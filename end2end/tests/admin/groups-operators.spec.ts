@@ -74,6 +74,8 @@ test("a read-only viewer sees everything and the server refuses every change", a
   for (const [fn, form] of [
     ["create_pool", { "pool[name]": "Sneaky" }],
     ["add_custom_attribute", { pool_id: id, "attribute[name]": "sneaky" }],
+    ["update_pool_settings", { pool_id: id, name: "Sneaky", min_length: "8" }],
+    ["rotate_signing_key", { pool_id: id }],
     ["user_action", { pool_id: id, username: "dana", action: "disable" }],
     ["create_pool_group", { pool_id: id, name: "sneaky" }],
     ["invite_operator", { email: "x@example.com", role: "administrator", password: "0123456789abc" }],

@@ -49,6 +49,12 @@ test("the pool overview shows counts, ids and endpoints", async ({ page, baseURL
   await expect(page.getByText(`${baseURL}/${id}/.well-known/openid-configuration`)).toBeVisible();
   await expect(page.getByRole("navigation", { name: "Breadcrumb" }).getByRole("link", { name: "User pools" })).toBeVisible();
 
+  // Ids and URLs copy with one click.
+  await page.context().grantPermissions(["clipboard-read", "clipboard-write"]);
+  await page.getByRole("button", { name: "Copy pool id" }).click();
+  await expect(page.getByRole("button", { name: "Copy pool id" })).toHaveText("Copied");
+  expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(id);
+
   // Rotating the signing key: a new key signs, the old one stays in the JWKS.
   const keys = page.getByRole("region", { name: "Token signing keys" });
   const before = (await keys.locator("li code").first().textContent())!;

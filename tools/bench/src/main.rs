@@ -20,6 +20,7 @@ use std::time::{Duration, Instant, SystemTime};
 const KEY: &str = "AKIACOGNATEBENCH0001";
 const SECRET: &str = "cognate-bench-secret-access-key-01";
 const PASSWORD: &str = "Bench-passw0rd!";
+const OPERATOR: &str = "bench-ops@example.com";
 
 struct Args {
     server: String,
@@ -228,6 +229,8 @@ async fn main() -> Result<()> {
         .env("COGNATE_LOG", "error")
         .env("COGNATE_BOOTSTRAP_ACCESS_KEY_ID", KEY)
         .env("COGNATE_BOOTSTRAP_SECRET_ACCESS_KEY", SECRET)
+        .env("COGNATE_BOOTSTRAP_OPERATOR_EMAIL", OPERATOR)
+        .env("COGNATE_BOOTSTRAP_OPERATOR_PASSWORD", PASSWORD)
         .kill_on_drop(true);
     if let Some(u) = &a.database_url {
         cmd.env("COGNATE_DATABASE_URL", u);
@@ -435,6 +438,39 @@ async fn main() -> Result<()> {
             })
             .await,
         );
+        }
+        // The console's users page (server-rendered, the same indexed search), as an
+        // operator sees it: sign in once, then search by email prefix.
+        let console = reqwest::Client::builder().cookie_store(true).pool_max_idle_per_host(64).build()?;
+        let signed = console
+            .post(format!("{base}admin/login"))
+            .header("origin", base.trim_end_matches('/'))
+            .form(&[("email", OPERATOR), ("password", PASSWORD)])
+            .send()
+            .await?;
+        anyhow::ensure!(signed.url().path() == "/admin", "console sign-in failed: ended at {}", signed.url());
+        for conc in [1, 4] {
+            let (http, url) = (console.clone(), format!("{base}admin/pools/{pool}/users?attr=email&q="));
+            results.push(
+                load(
+                    &format!("console users page, email prefix search, {} users, {conc} in flight", a.list_users),
+                    secs,
+                    conc,
+                    &server,
+                    move |i| {
+                        let (http, url) = (http.clone(), format!("{url}bulk{:03}", i % 1000));
+                        async move {
+                            match http.get(&url).send().await {
+                                Ok(r) if r.status() == 200 => {
+                                    r.text().await.map(|t| t.contains("bulk")).unwrap_or(false)
+                                }
+                                _ => false,
+                            }
+                        }
+                    },
+                )
+                .await,
+            );
         }
     }
 
