@@ -103,6 +103,11 @@ pub async fn check_branding_css(css: String) -> Result<(), AdminError> {
     )
 }
 
+/// The most a branding form field may carry (the logo and the CSS are each limited to
+/// 100 KB by the domain's rules).
+#[cfg(feature = "ssr")]
+const MAX_FIELD: usize = 256 * 1024;
+
 /// Saves the editor's form (multipart: `pool_id`, `client_id`, `css`, `logo` file,
 /// `remove_logo`). An empty file input keeps the stored logo.
 #[server(endpoint = "save_branding", input = MultipartFormData)]
@@ -115,16 +120,28 @@ pub async fn save_branding(data: MultipartData) -> Result<String, AdminError> {
             let mut form = data.into_inner().ok_or(AdminError::Internal)?;
             let (mut pool_id, mut client_id, mut css, mut logo, mut remove) =
                 (String::new(), String::new(), String::new(), Vec::new(), false);
-            while let Some(field) = form
+            while let Some(mut field) = form
                 .next_field()
                 .await
                 .map_err(|e| AdminError::invalid("form", format!("The form could not be read: {e}")))?
             {
                 let name = field.name().unwrap_or_default().to_owned();
-                let bytes = field
-                    .bytes()
+                // Read at most MAX_FIELD bytes of any field: the limits (100 KB for the
+                // logo and the CSS) are checked by the domain, this only bounds memory.
+                let mut bytes = Vec::new();
+                while let Some(chunk) = field
+                    .chunk()
                     .await
-                    .map_err(|e| AdminError::invalid("form", format!("The form could not be read: {e}")))?;
+                    .map_err(|e| AdminError::invalid("form", format!("The form could not be read: {e}")))?
+                {
+                    if bytes.len() + chunk.len() > MAX_FIELD {
+                        return Err(AdminError::invalid(
+                            "form",
+                            format!("The {name} field is larger than {} KB.", MAX_FIELD / 1024),
+                        ));
+                    }
+                    bytes.extend_from_slice(&chunk);
+                }
                 let text = || String::from_utf8_lossy(&bytes).into_owned();
                 match name.as_str() {
                     "pool_id" => pool_id = text(),

@@ -72,6 +72,14 @@ test("branding: live preview as the CSS is typed, rule named inline, logo, pool 
   expect(client.UICustomization!.CSS).toContain("#c86432");
   const pool = await c.send(new GetUICustomizationCommand({ UserPoolId: id }));
   expect(pool.UICustomization!.CSS).not.toContain("#c86432");
+
+  // An oversized upload is refused before it is read in full.
+  const big = await page.request.post("/api/save_branding", {
+    multipart: { pool_id: id, client_id: "", css: "", logo: { name: "big.png", mimeType: "image/png", buffer: Buffer.alloc(300 * 1024) } },
+    headers: { origin: baseURL!, accept: "application/json" },
+  });
+  expect(big.status()).toBe(400);
+  expect(await big.text()).toContain("larger than 256 KB");
 });
 
 test.describe("without JavaScript", () => {

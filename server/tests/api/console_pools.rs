@@ -84,6 +84,8 @@ async fn without_smtp_every_message_lands_in_the_mailbox_for_administrators_only
             .send()
             .await
             .unwrap();
+        // Distinct creation times (milliseconds), so "newest first" has one answer.
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
     }
     app.sign_in_as_operator().await;
     // Delivery is asynchronous: wait for the worker to place both invitations.
