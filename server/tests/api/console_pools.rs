@@ -84,8 +84,9 @@ async fn without_smtp_every_message_lands_in_the_mailbox_for_administrators_only
             .send()
             .await
             .unwrap();
-        // Distinct creation times (milliseconds), so "newest first" has one answer.
-        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        // Distinct creation times (the test clock stands still), so "newest first" has one
+        // answer.
+        app.clock.advance(std::time::Duration::from_secs(1));
     }
     app.sign_in_as_operator().await;
     // Delivery is asynchronous: wait for the worker to place both invitations.
