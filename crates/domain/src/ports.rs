@@ -282,7 +282,9 @@ pub trait ThrottleStore: Send + Sync {
 pub trait SessionRecordStore: Send + Sync {
     /// Inserts a new session; [`StoreError::Conflict`] if the id exists.
     async fn create_session(&self, id_hash: &str, data: &[u8], expires_at: Timestamp) -> Result<(), StoreError>;
-    /// Inserts or replaces a session.
+    /// Inserts or replaces a session. A save that changes nothing but moves the expiry
+    /// by less than a minute writes nothing (every console request saves, to slide the
+    /// idle timeout; this keeps that to one write a minute per session).
     async fn save_session(&self, id_hash: &str, data: &[u8], expires_at: Timestamp) -> Result<(), StoreError>;
     /// The session's data if it exists and has not expired at `now`.
     async fn load_session(&self, id_hash: &str, now: Timestamp) -> Result<Option<Vec<u8>>, StoreError>;

@@ -356,7 +356,8 @@ impl SessionRecordStore for SqlStore {
         sqlx::query(
             "insert into web_sessions (id_hash, data, expires_at, created_at, updated_at) values ($1, $2, $3, $3, $3) \
              on conflict (id_hash) do update set data = excluded.data, expires_at = excluded.expires_at, \
-             updated_at = excluded.updated_at",
+             updated_at = excluded.updated_at \
+             where web_sessions.data <> excluded.data or web_sessions.expires_at < excluded.expires_at - 60000",
         )
         .bind(id_hash)
         .bind(data)

@@ -143,6 +143,12 @@ async fn sessions_expire_and_ids_are_unique(s: SqlStore) {
     assert_eq!(s.load_session("h1", Timestamp(1_000)).await.unwrap(), None);
     s.save_session("h1", b"two", Timestamp(5_000)).await.unwrap();
     assert_eq!(s.load_session("h1", Timestamp(1_000)).await.unwrap(), Some(b"two".to_vec()));
+    // Sliding the expiry by less than a minute with the same data writes nothing...
+    s.save_session("h1", b"two", Timestamp(35_000)).await.unwrap();
+    assert_eq!(s.load_session("h1", Timestamp(5_000)).await.unwrap(), None);
+    // ...by more, it does.
+    s.save_session("h1", b"two", Timestamp(125_000)).await.unwrap();
+    assert_eq!(s.load_session("h1", Timestamp(100_000)).await.unwrap(), Some(b"two".to_vec()));
     s.save_session("h2", b"x", Timestamp(100)).await.unwrap();
     assert_eq!(s.delete_expired_sessions(Timestamp(200)).await.unwrap(), 1);
     s.delete_session("h1").await.unwrap();
