@@ -154,13 +154,10 @@ pub async fn save_branding(data: MultipartData) -> Result<String, AdminError> {
             }
             let target = if client_id.is_empty() { ALL_CLIENTS.to_owned() } else { client_id.clone() };
             let pool = svc.pools.get(&ctx, &pool_id).await.map_err(super::pool_settings::convert::pool_error)?;
-            let logo = if remove {
-                None
-            } else if !logo.is_empty() {
+            let logo = if !logo.is_empty() {
                 Some(logo)
             } else {
-                let stored = svc.branding.stored(&pool.id, &target).await.map_err(branding_error)?;
-                stored.and_then(|s| s.logo).map(|(bytes, _)| bytes)
+                svc.branding.kept_logo(&pool.id, &target, remove).await.map_err(branding_error)?.map(|(b, _)| b)
             };
             let css = css.trim();
             let css = (!css.is_empty()).then_some(css);

@@ -4,11 +4,10 @@
 
 use super::api::current_operator;
 use super::pool_settings::{
-    AddCustomAttribute, AttributesPanel, PolicyFields, RotateSigningKey, UpdatePoolSettings, VerificationFields,
+    AddCustomAttribute, AttributesPanel, DeletePool, PolicyFields, RotateSigningKey, UpdatePoolSettings,
+    VerificationFields,
 };
-use super::users_api::{
-    get_pool_user, list_pool_users, pool_overview, CreatePoolUser, DeletePool, EditPoolUser, UserAction,
-};
+use super::users_api::{get_pool_user, list_pool_users, pool_overview, CreatePoolUser, EditPoolUser, UserAction};
 use crate::components::{Alert, ConsoleFrame, Copyable};
 use crate::dto::{OperatorView, UserRowView};
 use crate::error::AdminError;

@@ -353,6 +353,21 @@ pub async fn update_pool_settings(
     )
 }
 
+/// Deletes a pool and everything in it, unless deletion protection is on.
+#[server(endpoint = "delete_pool")]
+pub async fn delete_pool(pool_id: String) -> Result<String, AdminError> {
+    crate::ssr::respond(
+        async {
+            let (ctx, svc) = crate::ssr::admin_and_services().await?;
+            let w = ctx.for_write()?;
+            svc.pools.delete(&w, &pool_id).await.map_err(convert::pool_error)?;
+            crate::ssr::audit(&ctx, &svc, "console:pool_deleted", &[("pool_id", pool_id.to_string())]).await;
+            Ok("Pool deleted.".into())
+        }
+        .await,
+    )
+}
+
 /// Adds one custom attribute (AddCustomAttributes).
 #[server(endpoint = "add_custom_attribute")]
 pub async fn add_custom_attribute(pool_id: String, attribute: CustomAttributeForm) -> Result<String, AdminError> {

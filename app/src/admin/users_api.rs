@@ -28,13 +28,7 @@ pub async fn pool_overview(pool_id: String) -> Result<PoolOverviewView, AdminErr
     crate::ssr::respond(
         async {
             let (ctx, svc) = crate::ssr::admin_and_services().await?;
-            let pool = match svc.pools.get(&ctx, &pool_id).await {
-                Ok(p) => p,
-                Err(domain::pool::PoolError::NotFound(_)) => {
-                    return Err(AdminError::invalid("pool", format!("User pool {pool_id} does not exist.")))
-                }
-                Err(e) => return Err(crate::ssr::internal(e)),
-            };
+            let pool = svc.pools.get(&ctx, &pool_id).await.map_err(super::pool_settings::convert::pool_error)?;
             let counts = svc.users.pool_counts(&ctx, &pool_id).await.map_err(crate::ssr::internal)?;
             let signing_keys = svc.tokens.keys(&pool.id).await.map_err(crate::ssr::internal)?;
             let issuer = format!("{}/{}", svc.public_url, pool.id.as_str());
@@ -262,28 +256,6 @@ pub async fn user_action(
             )
             .await;
             Ok(message.to_owned())
-        }
-        .await,
-    )
-}
-
-/// Deletes a pool and everything in it, unless deletion protection is on.
-#[server(endpoint = "delete_pool")]
-pub async fn delete_pool(pool_id: String) -> Result<String, AdminError> {
-    use domain::pool::PoolError;
-    crate::ssr::respond(
-        async {
-            let (ctx, svc) = crate::ssr::admin_and_services().await?;
-            let w = ctx.for_write()?;
-            match svc.pools.delete(&w, &pool_id).await {
-                Ok(()) => {}
-                Err(e @ PoolError::DeletionProtected(_)) => {
-                    return Err(AdminError::invalid("pool", format!("{e} Turn it off in the settings first.")))
-                }
-                Err(e) => return Err(crate::ssr::internal(e)),
-            }
-            crate::ssr::audit(&ctx, &svc, "console:pool_deleted", &[("pool_id", pool_id.to_string())]).await;
-            Ok("Pool deleted.".into())
         }
         .await,
     )

@@ -324,6 +324,20 @@ impl BrandingService {
         self.effective(&pid, client_id).await
     }
 
+    /// The logo an editor's save keeps when no new file is chosen: the one stored for
+    /// exactly `client_id` (or `ALL`), unless the operator asked to remove it.
+    pub async fn kept_logo(
+        &self,
+        pool: &UserPoolId,
+        client_id: &str,
+        remove: bool,
+    ) -> Result<Option<(Vec<u8>, LogoKind)>, BrandingError> {
+        if remove {
+            return Ok(None);
+        }
+        Ok(self.stored(pool, client_id).await?.and_then(|s| s.logo))
+    }
+
     /// Exactly the customization stored for `client_id` (or `ALL`), for serving its files.
     pub async fn stored(&self, pool: &UserPoolId, client_id: &str) -> Result<Option<UiCustomization>, BrandingError> {
         Ok(self.store.find_ui_customization(pool, client_id).await?)

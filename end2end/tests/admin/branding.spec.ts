@@ -58,6 +58,16 @@ test("branding: live preview as the CSS is typed, rule named inline, logo, pool 
   await page.getByRole("button", { name: "Save branding" }).click();
   await expect(page.getByRole("alert").filter({ hasText: /PNG or JPEG|logo/ }).first()).toBeVisible();
 
+  // Removing the logo: the preview drops it, and so does the saved branding.
+  await page.getByLabel("Logo (PNG or JPEG, at most 100 KB)").setInputFiles([]);
+  await page.getByLabel("Remove the logo").check();
+  await expect(preview.locator("img.cg-logo")).toHaveCount(0);
+  await page.getByRole("button", { name: "Save branding" }).click();
+  await expect(page.getByRole("status").filter({ hasText: "Branding saved." })).toBeVisible();
+  const removed = await c.send(new GetUICustomizationCommand({ UserPoolId: id }));
+  expect(removed.UICustomization!.ImageUrl).toBeFalsy();
+  expect(removed.UICustomization!.CSS).toContain("background-color");
+
   // One client gets its own branding; the pool's stays.
   await page.getByLabel("Applies to").selectOption({ label: "App client shop" });
   await page.getByRole("button", { name: "Show" }).click();

@@ -190,12 +190,14 @@ pub async fn draft(
             Ok(kind) => draft.logo = Some((logo, kind)),
             Err(e) => problems.push(format!("Preview without the new logo: {e}")),
         }
-    } else if !remove {
+    } else if let Some(pid) = domain::pool::UserPoolId::parse(&pool_id) {
         // No new file: the logo that saving would keep.
-        if let Some(pid) = domain::pool::UserPoolId::parse(&pool_id) {
-            let client = if t.client.is_empty() { ALL_CLIENTS } else { t.client.as_str() };
-            if let Ok(Some(stored)) = st.services.branding.stored(&pid, client).await {
-                draft.logo = stored.logo;
+        let client = if t.client.is_empty() { ALL_CLIENTS } else { t.client.as_str() };
+        match st.services.branding.kept_logo(&pid, client, remove).await {
+            Ok(kept) => draft.logo = kept,
+            Err(e) => {
+                tracing::error!(error = %e, "branding lookup failed");
+                return plain(StatusCode::INTERNAL_SERVER_ERROR, "The branding could not be read.");
             }
         }
     }
