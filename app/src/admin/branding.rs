@@ -23,8 +23,6 @@ use server_fn::ServerFn;
 pub struct BrandingView {
     /// Pool id.
     pub pool_id: String,
-    /// Pool name.
-    pub pool_name: String,
     /// The client being edited (`None`: the pool's default for every client).
     pub client_id: Option<String>,
     /// Its name.
@@ -53,7 +51,6 @@ fn branding_error(e: domain::branding::BrandingError) -> AdminError {
 /// The branding of the pool (`client` empty) or of one client.
 #[server(endpoint = "get_branding")]
 pub async fn get_branding(pool_id: String, client: String) -> Result<BrandingView, AdminError> {
-    use base64::Engine;
     use domain::branding::ALL_CLIENTS;
     crate::ssr::respond(
         async {
@@ -61,29 +58,28 @@ pub async fn get_branding(pool_id: String, client: String) -> Result<BrandingVie
             let pool = svc.pools.get(&ctx, &pool_id).await.map_err(super::pool_settings::convert::pool_error)?;
             let clients = svc.clients.page(&ctx, &pool_id, 60, None).await.map_err(crate::ssr::internal)?.clients;
             let target = if client.is_empty() { ALL_CLIENTS.to_owned() } else { client.clone() };
+            // Looked up by id, not in the picker's first page of clients.
             let client_name = if client.is_empty() {
                 None
             } else {
-                let c = clients.iter().find(|c| c.id.as_str() == client).ok_or_else(|| {
-                    AdminError::invalid("client", format!("User pool client {client} does not exist."))
+                use domain::client::ClientError as E;
+                let c = svc.clients.get(&ctx, &pool_id, &client).await.map_err(|e| match e {
+                    E::NotFound(_) | E::PoolNotFound(_) => AdminError::invalid("client", e.to_string()),
+                    other => crate::ssr::internal(other),
                 })?;
-                Some(c.name.clone())
+                Some(c.name)
             };
             let stored = svc.branding.stored(&pool.id, &target).await.map_err(branding_error)?;
             Ok(BrandingView {
                 pool_id: pool.id.as_str().to_owned(),
-                pool_name: pool.name.as_str().to_owned(),
                 client_id: (!client.is_empty()).then_some(client),
                 client_name,
                 clients: clients.iter().map(|c| (c.id.as_str().to_owned(), c.name.clone())).collect(),
                 css: stored.as_ref().and_then(|s| s.css.clone()).unwrap_or_default(),
-                logo: stored.as_ref().and_then(|s| s.logo.as_ref()).map(|(bytes, kind)| {
-                    format!(
-                        "data:{};base64,{}",
-                        kind.content_type(),
-                        base64::engine::general_purpose::STANDARD.encode(bytes)
-                    )
-                }),
+                logo: stored
+                    .as_ref()
+                    .and_then(|s| s.logo.as_ref())
+                    .map(|(bytes, kind)| domain::branding::data_url(kind.content_type(), bytes)),
                 own: stored.is_some(),
             })
         }
@@ -161,10 +157,7 @@ pub async fn save_branding(data: MultipartData) -> Result<String, AdminError> {
             };
             let css = css.trim();
             let css = (!css.is_empty()).then_some(css);
-            svc.branding.set(&w, &pool_id, Some(&target), css, logo).await.map_err(|e| match e {
-                domain::branding::BrandingError::Invalid(m) => AdminError::invalid("css", m),
-                other => branding_error(other),
-            })?;
+            svc.branding.set(&w, &pool_id, Some(&target), css, logo).await.map_err(branding_error)?;
             crate::ssr::audit(
                 &ctx,
                 &svc,

@@ -419,6 +419,24 @@ fn checkbox(name: &'static str, label: &'static str, checked: bool) -> impl Into
     view! { <label class="check"><input type="checkbox" name=name checked=checked />" " {label}</label> }
 }
 
+/// A form field's name: `f`, or `prefix[f]` inside the create form's struct.
+fn field_name(prefix: &str, f: &str) -> String {
+    if prefix.is_empty() {
+        f.to_owned()
+    } else {
+        format!("{prefix}[{f}]")
+    }
+}
+
+/// A field's id, distinct between the create form (`new-...`) and the edit form.
+fn field_id(prefix: &str, base: &str) -> String {
+    if prefix.is_empty() {
+        base.to_owned()
+    } else {
+        format!("new-{base}")
+    }
+}
+
 /// The password policy fields (create and edit).
 #[component]
 pub(crate) fn PolicyFields(
@@ -429,14 +447,8 @@ pub(crate) fn PolicyFields(
     numbers: bool,
     symbols: bool,
 ) -> impl IntoView {
-    let n = move |f: &str| -> String {
-        if prefix.is_empty() {
-            f.to_owned()
-        } else {
-            format!("{prefix}[{f}]")
-        }
-    };
-    let id = format!("{}min-length", if prefix.is_empty() { "" } else { "new-" });
+    let n = move |f: &str| field_name(prefix, f);
+    let id = field_id(prefix, "min-length");
     view! {
         <fieldset>
             <legend>"Password policy"</legend>
@@ -461,14 +473,8 @@ pub(crate) fn VerificationFields(
     keep_original: bool,
     recovery: String,
 ) -> impl IntoView {
-    let n = move |f: &str| -> String {
-        if prefix.is_empty() {
-            f.to_owned()
-        } else {
-            format!("{prefix}[{f}]")
-        }
-    };
-    let id = format!("{}recovery", if prefix.is_empty() { "" } else { "new-" });
+    let n = move |f: &str| field_name(prefix, f);
+    let id = field_id(prefix, "recovery");
     let unset = recovery.is_empty();
     view! {
         <fieldset>

@@ -61,13 +61,19 @@ pub fn services() -> Result<ConsoleServices, AdminError> {
 pub async fn admin_and_services() -> Result<(AdminCtx, ConsoleServices), AdminError> {
     let svc = services()?;
     let session = AdminSession::from_request().await?;
+    let ctx = operator_ctx(&session, &svc).await?;
+    Ok((ctx, svc))
+}
+
+/// The signed-in operator's capability from a session (also for plain axum handlers
+/// that serve console-only responses).
+pub async fn operator_ctx(session: &AdminSession, svc: &ConsoleServices) -> Result<AdminCtx, AdminError> {
     let id =
         session.operator_id(svc.clock.now(), svc.session_absolute_timeout).await?.ok_or(AdminError::Unauthenticated)?;
-    let ctx = svc.operators.authorize(&id).await.map_err(|e| match e {
+    svc.operators.authorize(&id).await.map_err(|e| match e {
         AuthorizeError::Access(_) => AdminError::Unauthenticated,
         AuthorizeError::Store(e) => internal(e),
-    })?;
-    Ok((ctx, svc))
+    })
 }
 
 /// Gives a failed server function the HTTP status that fits its error (server

@@ -103,6 +103,12 @@ fn invalid(m: impl Into<String>) -> BrandingError {
     BrandingError::Invalid(m.into())
 }
 
+/// `bytes` as a `data:` URL (the console inlines logos and draft stylesheets this way).
+pub fn data_url(content_type: &str, bytes: &[u8]) -> String {
+    use base64::Engine;
+    format!("data:{content_type};base64,{}", base64::engine::general_purpose::STANDARD.encode(bytes))
+}
+
 /// Checks a logo: at most 100 KB, and it must decode as PNG or JPEG (never SVG).
 pub fn check_logo(bytes: &[u8]) -> Result<LogoKind, BrandingError> {
     if bytes.is_empty() {

@@ -8,13 +8,13 @@
 //! and runs no script; the draft CSS and logo are inlined as data: URLs.
 
 use super::ConsoleState;
-use app::hosted::{render_form, Chrome, Field, FormPage, Link};
+use app::error::AdminError;
+use app::hosted::{render_error, render_form, Chrome, Field, FormPage, Link};
 use app::ssr::session::AdminSession;
 use axum::extract::{Multipart, Path, Query, State};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use base64::Engine;
-use domain::branding::{check_logo, sanitize_css, BrandingError, LogoKind, ALL_CLIENTS};
+use domain::branding::{check_logo, data_url, sanitize_css, BrandingError, LogoKind, ALL_CLIENTS};
 use serde::Deserialize;
 use tower_sessions::Session;
 
@@ -40,16 +40,15 @@ fn page(status: StatusCode, body: String) -> Response {
     r
 }
 
+/// A message instead of the preview, on the hosted pages' error page.
 fn plain(status: StatusCode, message: &str) -> Response {
-    page(status, format!("<!DOCTYPE html><html lang=\"en\"><body><p>{}</p></body></html>", html_escape(message)))
-}
-
-fn html_escape(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
-}
-
-fn data_url(content_type: &str, bytes: &[u8]) -> String {
-    format!("data:{content_type};base64,{}", base64::engine::general_purpose::STANDARD.encode(bytes))
+    let chrome = Chrome {
+        title: "Preview".into(),
+        app_name: "Preview".into(),
+        base_css_url: "/oauth2/hosted.css".into(),
+        ..Chrome::default()
+    };
+    page(status, render_error(chrome, message.to_owned()))
 }
 
 /// What the preview shows besides the page itself.
@@ -63,18 +62,13 @@ struct Draft {
 /// The operator is signed in, and the pool (and client) exist; the page's app name.
 async fn target(st: &ConsoleState, session: Session, pool_id: &str, client: &str) -> Result<String, Response> {
     let svc = &st.services;
-    let signed_in = AdminSession::new(session)
-        .operator_id(svc.clock.now(), svc.session_absolute_timeout)
-        .await
-        .map_err(|_| plain(StatusCode::INTERNAL_SERVER_ERROR, "The session could not be read."))?;
-    let Some(operator) = signed_in else {
-        return Err(plain(StatusCode::UNAUTHORIZED, "Sign in to the console to see the preview."));
+    let ctx = match app::ssr::operator_ctx(&AdminSession::new(session), svc).await {
+        Ok(ctx) => ctx,
+        Err(AdminError::Unauthenticated) => {
+            return Err(plain(StatusCode::UNAUTHORIZED, "Sign in to the console to see the preview."))
+        }
+        Err(_) => return Err(plain(StatusCode::INTERNAL_SERVER_ERROR, "The session could not be read.")),
     };
-    let ctx = svc
-        .operators
-        .authorize(&operator)
-        .await
-        .map_err(|_| plain(StatusCode::UNAUTHORIZED, "Sign in to the console to see the preview."))?;
     let pool = svc
         .pools
         .get(&ctx, pool_id)
