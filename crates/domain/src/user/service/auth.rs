@@ -1,0 +1,281 @@
+//! Authentication: password sign-in on every path (API, admin API, hosted pages), the
+//! new-password challenge and its sealed session, refresh, and access-token callers.
+
+use super::*;
+
+/// What a challenge session carries (sealed, so the client cannot alter it).
+#[derive(Serialize, Deserialize)]
+struct ChallengeSession {
+    pool: String,
+    client: String,
+    username_key: String,
+    challenge: String,
+    expires_at: i64,
+}
+
+const SESSION_CONTEXT: &str = "cognate/auth_session/v1";
+
+impl UserService {
+    /// The user an access token belongs to (GetUser and other token-authorised actions).
+    pub async fn from_access_token(&self, token: &str) -> Result<(User, AccessClaims), UserError> {
+        let (user, claims) = self.tokens.session_user(token).await?.ok_or(UserError::UserNotFound)?;
+        if !claims.scope.split(' ').any(|s| s == "aws.cognito.signin.user.admin") {
+            return Err(UserError::NotAuthorized("Access Token does not have required scopes".into()));
+        }
+        Ok((user, claims))
+    }
+
+    /// Password sign-in (USER_PASSWORD_AUTH, or ADMIN_USER_PASSWORD_AUTH with `admin`).
+    pub async fn sign_in_with_password(
+        &self,
+        client_id: &str,
+        pool_id: Option<&str>,
+        username: &str,
+        password: Password,
+        secret_hash: Option<&str>,
+    ) -> Result<AuthStep, UserError> {
+        let (client, pool) = self.client_and_pool(client_id).await?;
+        if let Some(p) = pool_id {
+            if p != pool.id.as_str() {
+                return Err(UserError::ResourceNotFound(format!("User pool client {client_id} does not exist.")));
+            }
+        }
+        let (flow, flow_name) = if pool_id.is_some() {
+            (AuthFlow::AdminUserPassword, "ADMIN_NO_SRP_AUTH")
+        } else {
+            (AuthFlow::UserPassword, "USER_PASSWORD_AUTH")
+        };
+        if !client.config.allows(flow) {
+            return Err(UserError::InvalidParameter(format!("{flow_name} flow not enabled for this client")));
+        }
+        self.check_secret(&client, username, secret_hash)?;
+        let user = match self.check_password(&pool, &client, username, password).await? {
+            PasswordCheck::Valid(user) => user,
+            PasswordCheck::NewPasswordRequired { session, username, required_attributes, user_attributes } => {
+                return Ok(AuthStep::NewPasswordRequired { session, username, required_attributes, user_attributes })
+            }
+        };
+        let now = self.clock.now();
+        let groups = self.store.groups_of_user(&pool.id, &user.username_key).await?;
+        let tokens = self.tokens.issue(&pool, &client, &user, &groups, now, None).await?;
+        Ok(AuthStep::Authenticated(tokens))
+    }
+
+    /// A password sign-in on the hosted pages: the same checks, lockout and errors as the
+    /// API's, returning the user (the OAuth layer issues codes or tokens).
+    pub async fn hosted_sign_in(
+        &self,
+        pool: &UserPool,
+        client: &AppClient,
+        username: &str,
+        password: Password,
+    ) -> Result<PasswordCheck, UserError> {
+        self.check_password(pool, client, username, password).await
+    }
+
+    /// Password check shared by every sign-in path: lockout, dummy-hash timing for
+    /// unknown users, user status.
+    async fn check_password(
+        &self,
+        pool: &UserPool,
+        client: &AppClient,
+        username: &str,
+        password: Password,
+    ) -> Result<PasswordCheck, UserError> {
+        let (pool, client) = (pool.clone(), client.clone());
+        let key = format!("user:{}:{}", pool.id.as_str(), username_key(&pool.config, username));
+        let now = self.clock.now();
+        let state = self.store.find_throttle(&key).await?;
+        if throttle::remaining_lockout(state.as_ref(), now).is_some() {
+            return Err(UserError::NotAuthorized("Password attempts exceeded".into()));
+        }
+        let user = self.lookup(&pool, username).await?;
+        let hash: Option<PasswordHash> = user.as_ref().and_then(|u| u.password_hash.clone());
+        let ok = password::verify(password, hash).await?;
+        let exists = user.is_some();
+        let Some(user) = user.filter(|_| ok) else {
+            let next = throttle::record_failure(state.as_ref(), self.clock.now());
+            self.store.save_throttle(&key, &next).await?;
+            if !exists && !client.config.prevent_user_existence_errors {
+                return Err(UserError::UserNotFound);
+            }
+            return Err(UserError::NotAuthorized("Incorrect username or password.".into()));
+        };
+        if state.is_some() {
+            self.store.clear_throttle(&key).await?;
+        }
+        if !user.enabled {
+            return Err(UserError::NotAuthorized("User is disabled.".into()));
+        }
+        match user.status {
+            UserStatus::Unconfirmed => return Err(UserError::UserNotConfirmed),
+            UserStatus::ResetRequired => return Err(UserError::PasswordResetRequired),
+            UserStatus::ForceChangePassword => {
+                if user.temporary_password_expires_at.is_some_and(|t| t <= now) {
+                    return Err(UserError::NotAuthorized(
+                        "Temporary password has expired and must be reset by an administrator.".into(),
+                    ));
+                }
+                let session = self.seal_session(&pool, &client, &user, "NEW_PASSWORD_REQUIRED");
+                let required = pool
+                    .config
+                    .schema
+                    .iter()
+                    .filter(|a| a.required && a.name != "sub" && !user.attributes.contains_key(&a.name))
+                    .map(|a| format!("userAttributes.{}", a.name))
+                    .collect();
+                let mut shown = user.attributes.clone();
+                shown.remove("sub");
+                return Ok(PasswordCheck::NewPasswordRequired {
+                    session,
+                    username: user.username.clone(),
+                    required_attributes: required,
+                    user_attributes: shown,
+                });
+            }
+            UserStatus::Confirmed | UserStatus::ExternalProvider => {}
+        }
+        Ok(PasswordCheck::Valid(user))
+    }
+
+    fn seal_session(&self, pool: &UserPool, client: &AppClient, user: &User, challenge: &str) -> String {
+        let s = ChallengeSession {
+            pool: pool.id.as_str().to_owned(),
+            client: client.id.as_str().to_owned(),
+            username_key: user.username_key.clone(),
+            challenge: challenge.to_owned(),
+            expires_at: self
+                .clock
+                .now()
+                .plus(Duration::from_secs(u64::from(client.config.auth_session_validity_minutes) * 60))
+                .millis(),
+        };
+        let plain = serde_json::to_vec(&s).unwrap_or_default();
+        URL_SAFE_NO_PAD.encode(self.master.seal(SESSION_CONTEXT, &plain))
+    }
+
+    fn open_session(&self, session: &str, client: &AppClient, challenge: &str) -> Result<ChallengeSession, UserError> {
+        let invalid = || UserError::NotAuthorized("Invalid session for the user.".into());
+        let sealed = URL_SAFE_NO_PAD.decode(session.as_bytes()).map_err(|_| invalid())?;
+        let plain = self.master.open(SESSION_CONTEXT, &sealed).map_err(|_| invalid())?;
+        let s: ChallengeSession = serde_json::from_slice(&plain).map_err(|_| invalid())?;
+        if s.client != client.id.as_str() || s.challenge != challenge {
+            return Err(invalid());
+        }
+        if s.expires_at <= self.clock.now().millis() {
+            return Err(UserError::NotAuthorized("Invalid session for the user, session is expired.".into()));
+        }
+        Ok(s)
+    }
+
+    /// RespondToAuthChallenge with NEW_PASSWORD_REQUIRED.
+    pub async fn respond_new_password(
+        &self,
+        client_id: &str,
+        session: &str,
+        username: &str,
+        new_password: Password,
+        attributes: Vec<(String, String)>,
+        secret_hash: Option<&str>,
+    ) -> Result<AuthStep, UserError> {
+        let (client, pool) = self.client_and_pool(client_id).await?;
+        self.check_secret(&client, username, secret_hash)?;
+        let user = self.complete_new_password(&pool, &client, session, new_password, attributes).await?;
+        let now = self.clock.now();
+        let groups = self.store.groups_of_user(&pool.id, &user.username_key).await?;
+        Ok(AuthStep::Authenticated(self.tokens.issue(&pool, &client, &user, &groups, now, None).await?))
+    }
+
+    /// NEW_PASSWORD_REQUIRED on the hosted pages: sets the password and returns the user.
+    pub async fn hosted_new_password(
+        &self,
+        pool: &UserPool,
+        client: &AppClient,
+        session: &str,
+        new_password: Password,
+    ) -> Result<User, UserError> {
+        self.complete_new_password(pool, client, session, new_password, Vec::new()).await
+    }
+
+    async fn complete_new_password(
+        &self,
+        pool: &UserPool,
+        client: &AppClient,
+        session: &str,
+        new_password: Password,
+        attributes: Vec<(String, String)>,
+    ) -> Result<User, UserError> {
+        let s = self.open_session(session, client, "NEW_PASSWORD_REQUIRED")?;
+        let mut user = self.store.find_user(&pool.id, &s.username_key).await?.ok_or(UserError::UserNotFound)?;
+        if user.status != UserStatus::ForceChangePassword {
+            return Err(UserError::NotAuthorized("Invalid session for the user.".into()));
+        }
+        if let Some(v) = pool.config.password_policy.violation(new_password.secret()) {
+            return Err(UserError::InvalidPassword(v));
+        }
+        let mut attrs = user.attributes.clone();
+        for (k, v) in attributes {
+            attrs.insert(k, v);
+        }
+        self.check_attributes(
+            &pool.config,
+            &attrs.iter().filter(|(k, _)| *k != "sub").map(|(k, v)| (k.clone(), v.clone())).collect(),
+            false,
+            true,
+        )?;
+        user.attributes = attrs;
+        user.password_hash = Some(password::hash(new_password).await?);
+        user.temporary_password_expires_at = None;
+        user.status = UserStatus::Confirmed;
+        let now = self.clock.now();
+        user.updated_at = now;
+        let w = self.write(pool, &user);
+        match self.store.update_user(&w).await {
+            Ok(_) => {}
+            Err(e) if is_conflict_on(&e, "user_aliases") => {
+                return Err(UserError::AliasExists("An account with the email already exists.".into()))
+            }
+            Err(e) => return Err(e.into()),
+        }
+        Ok(user)
+    }
+
+    /// REFRESH_TOKEN_AUTH: new ID and access tokens for a valid refresh token. Reads only.
+    pub async fn refresh(
+        &self,
+        client_id: &str,
+        refresh_token: &str,
+        secret_hash: Option<&str>,
+        username_hint: Option<&str>,
+    ) -> Result<TokenSet, UserError> {
+        let (client, pool) = self.client_and_pool(client_id).await?;
+        if !client.config.allows(AuthFlow::RefreshToken) {
+            return Err(UserError::InvalidParameter("REFRESH_TOKEN_AUTH flow not enabled for this client".into()));
+        }
+        let record: RefreshRecord = self.tokens.check_refresh(&client, refresh_token).await?;
+        let user = self
+            .store
+            .find_user_by_sub(&pool.id, &record.sub)
+            .await?
+            .ok_or_else(|| UserError::NotAuthorized("Invalid Refresh Token".into()))?;
+        if client.sealed_secret.is_some() {
+            let name = username_hint.unwrap_or(&user.username);
+            let ok = self.clients.check_secret_hash(&client, name, secret_hash)?
+                || self.clients.check_secret_hash(&client, &user.sub, secret_hash)?;
+            if !ok {
+                return Err(UserError::NotAuthorized(format!(
+                    "Unable to verify secret hash for client {}",
+                    client.id.as_str()
+                )));
+            }
+        }
+        if !user.enabled {
+            return Err(UserError::NotAuthorized("User is disabled.".into()));
+        }
+        if record.created_at < user.tokens_valid_after {
+            return Err(UserError::NotAuthorized("Refresh Token has been revoked".into()));
+        }
+        let groups = self.store.groups_of_user(&pool.id, &user.username_key).await?;
+        Ok(self.tokens.issue(&pool, &client, &user, &groups, record.auth_time, Some(&record)).await?)
+    }
+}
