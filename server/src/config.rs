@@ -42,7 +42,16 @@ pub const KEYS: &[Key] = &[
     Key { name: "session_absolute_timeout", default: Some("43200"), help: "console session absolute timeout, seconds", flag: true },
     Key { name: "prefix_domain_suffix", default: None, help: "parent domain of prefix pool domains: <prefix>.<suffix> serves that pool's hosted pages (default auth.<public_url host>)", flag: true },
     Key { name: "password_hash_workers", default: None, help: "argon2id worker threads (default: one per core)", flag: true },
-    Key { name: "password_hash_queue", default: None, help: "sign-ins/sign-ups allowed to wait for a worker; beyond it callers get TooManyRequestsException at once (default: 16 per worker)", flag: true },
+    Key { name: "password_hash_wait_budget", default: Some("2000"), help: "milliseconds a sign-in or sign-up may wait for a password-hashing worker; a request that would wait longer gets TooManyRequestsException at once", flag: true },
+    Key { name: "trusted_proxies", default: None, help: "comma-separated addresses or CIDR ranges of reverse proxies whose X-Forwarded-For names the client (default: none; the socket peer is the source)", flag: true },
+    Key { name: "failed_sign_ins_per_source", default: Some("30"), help: "failed sign-ins one source address (an IPv6 /64) may make per minute; then TooManyRequestsException (0: no limit)", flag: true },
+    Key { name: "failed_sign_ins_per_minute", default: Some("3000"), help: "failed sign-ins the server accepts per minute from all sources together (0: no limit)", flag: true },
+    Key { name: "code_requests_per_source", default: Some("10"), help: "requests that send a code (SignUp, ResendConfirmationCode, ForgotPassword, GetUserAttributeVerificationCode) one source may make per minute (0: no limit)", flag: true },
+    Key { name: "code_requests_per_minute", default: Some("600"), help: "code-sending requests the server accepts per minute from all sources together (0: no limit)", flag: true },
+    Key { name: "header_read_timeout", default: Some("10"), help: "seconds a connection may take to send a request's headers (also how long an idle keep-alive connection stays open)", flag: true },
+    Key { name: "request_timeout", default: Some("30"), help: "seconds a request may take before it is answered 408 and dropped", flag: true },
+    Key { name: "max_connections", default: Some("10000"), help: "open connections served at once; further connections wait in the kernel's backlog", flag: true },
+    Key { name: "database_acquire_timeout", default: Some("2"), help: "seconds a request waits for a database connection before it fails (InternalErrorException); keeps requests fast while the database is away", flag: true },
     Key { name: "bootstrap_operator_email", default: None, help: "creates the first console operator when none exists", flag: false },
     Key { name: "bootstrap_operator_password", default: None, help: "password of that operator (at least 12 characters)", flag: false },
     Key { name: "bootstrap_access_key_id", default: None, help: "registers an admin API key pair for SigV4-signed Cognito admin calls", flag: false },
@@ -203,7 +212,15 @@ pub struct Settings {
     pub prefix_domain_suffix: String,
     /// argon2id worker threads and how many jobs may wait for one.
     pub password_hash_workers: usize,
-    pub password_hash_queue: usize,
+    pub password_hash_wait_budget: Duration,
+    /// Proxies whose `X-Forwarded-For` is believed.
+    pub trusted_proxies: Vec<crate::http::client_ip::Cidr>,
+    /// Rate limits by source and in all.
+    pub limits: domain::limits::LimitSettings,
+    pub header_read_timeout: Duration,
+    pub request_timeout: Duration,
+    pub max_connections: usize,
+    pub database_acquire_timeout: Duration,
     pub bootstrap_operator: Option<(String, Password)>,
     pub bootstrap_admin_key: Option<(String, SecretString)>,
 }
@@ -390,7 +407,44 @@ impl Settings {
                 count(256)(v).and_then(|n| if n == 0 { Err("must be at least 1".into()) } else { Ok(n) })
             })?
             .unwrap_or(cores);
-        let password_hash_queue = l.parse("password_hash_queue", count(100_000))?.unwrap_or(password_hash_workers * 16);
+        let password_hash_wait_budget = l.required("password_hash_wait_budget", |v| {
+            let n: u64 = v.trim().parse().map_err(|_| "expected a whole number of milliseconds".to_owned())?;
+            if !(10..=60_000).contains(&n) {
+                return Err("must be between 10 and 60000 milliseconds".into());
+            }
+            Ok(Duration::from_millis(n))
+        })?;
+        let trusted_proxies = l
+            .parse("trusted_proxies", |v| {
+                v.split(',')
+                    .map(str::trim)
+                    .filter(|p| !p.is_empty())
+                    .map(|p| {
+                        crate::http::client_ip::Cidr::parse(p)
+                            .ok_or_else(|| format!("{p:?} is not an address or CIDR range"))
+                    })
+                    .collect::<Result<Vec<_>, String>>()
+            })?
+            .unwrap_or_default();
+        let per_minute = |v: &str| -> Result<u32, String> {
+            let n: u32 = v.trim().parse().map_err(|_| "expected a whole number per minute".to_owned())?;
+            if n > 60_000 {
+                return Err("must be at most 60000 a minute".into());
+            }
+            Ok(n)
+        };
+        let limits = domain::limits::LimitSettings {
+            failed_sign_ins_per_source: l.required("failed_sign_ins_per_source", per_minute)?,
+            failed_sign_ins_global: l.required("failed_sign_ins_per_minute", per_minute)?,
+            code_requests_per_source: l.required("code_requests_per_source", per_minute)?,
+            code_requests_global: l.required("code_requests_per_minute", per_minute)?,
+        };
+        let header_read_timeout = l.required("header_read_timeout", seconds)?;
+        let request_timeout = l.required("request_timeout", seconds)?;
+        let max_connections = l.required("max_connections", |v| {
+            count(1_000_000)(v).and_then(|n| if n == 0 { Err("must be at least 1".into()) } else { Ok(n) })
+        })?;
+        let database_acquire_timeout = l.required("database_acquire_timeout", seconds)?;
         let bootstrap_operator =
             pair(l, "bootstrap_operator_email", "bootstrap_operator_password")?.map(|(e, p)| (e, Password::new(p)));
         let bootstrap_admin_key =
@@ -411,7 +465,13 @@ impl Settings {
             session_absolute_timeout,
             prefix_domain_suffix,
             password_hash_workers,
-            password_hash_queue,
+            password_hash_wait_budget,
+            trusted_proxies,
+            limits,
+            header_read_timeout,
+            request_timeout,
+            max_connections,
+            database_acquire_timeout,
             bootstrap_operator,
             bootstrap_admin_key,
         })
@@ -436,7 +496,13 @@ impl Settings {
             session_absolute_timeout: Duration::from_secs(43200),
             prefix_domain_suffix: "auth.localhost".into(),
             password_hash_workers: 2,
-            password_hash_queue: 32,
+            password_hash_wait_budget: Duration::from_secs(2),
+            trusted_proxies: Vec::new(),
+            limits: domain::limits::LimitSettings::default(),
+            header_read_timeout: Duration::from_secs(10),
+            request_timeout: Duration::from_secs(30),
+            max_connections: 10_000,
+            database_acquire_timeout: Duration::from_secs(2),
             bootstrap_operator: None,
             bootstrap_admin_key: None,
         }

@@ -50,6 +50,7 @@ pub struct AppState {
 pub struct Application {
     listener: TcpListener,
     router: Router,
+    limits: ConnectionLimits,
     store: SqlStore,
     local_addr: SocketAddr,
     /// The first-time setup token, when setup is open (tests read it; the log shows it).
@@ -68,10 +69,10 @@ impl Application {
             .with_context(|| format!("creating data directory {}", settings.data_dir.display()))?;
         let master = crate::master_key::load_or_create(settings.master_key.as_ref(), &settings.data_dir)?;
         // Process-wide: the first application built in a process sizes the hashing pool.
-        domain::password::configure(settings.password_hash_workers, settings.password_hash_queue);
+        domain::password::configure(settings.password_hash_workers, settings.password_hash_wait_budget);
 
         tracing::info!(database = %settings.database_url_redacted(), "opening database");
-        let sql = SqlStore::open(settings.database_url.secret())
+        let sql = SqlStore::open_with(settings.database_url.secret(), settings.database_acquire_timeout)
             .await
             .with_context(|| format!("opening database {}", settings.database_url_redacted()))?;
         let store: Arc<dyn Store> = Arc::new(sql.clone());
@@ -95,18 +96,22 @@ impl Application {
             }
         }
         if let Some((id, secret)) = settings.bootstrap_admin_key.clone() {
-            admin_keys.register(&id, &secret).await.context("COGNATE_BOOTSTRAP_ACCESS_KEY_ID")?;
-            tracing::info!(access_key_id = %id, "bootstrap admin API key registered");
+            match admin_keys.register_bootstrap(&id, &secret).await.context("COGNATE_BOOTSTRAP_ACCESS_KEY_ID")? {
+                true => tracing::info!(access_key_id = %id, "bootstrap admin API key registered"),
+                false => {
+                    tracing::warn!(access_key_id = %id, "bootstrap admin API key is disabled by an operator; left disabled")
+                }
+            }
         }
         let setup = Arc::new(SetupGate::default());
         let setup_token = if operators.any_exist().await? {
             None
         } else {
-            let token = setup.open();
+            let token = setup.open(clock.now());
             tracing::warn!(
                 setup_url = %format!("{}/admin/setup", settings.public_url.as_str().trim_end_matches('/')),
                 setup_token = %token,
-                "no console operator exists: open the setup page and enter this one-time token"
+                "no console operator exists: open the setup page and enter this one-time token (valid for an hour; a restart prints a new one)"
             );
             Some(token)
         };
@@ -120,7 +125,8 @@ impl Application {
             pools.clone(),
             clients.clone(),
             tokens.clone(),
-        );
+        )
+        .with_limits(Arc::new(domain::limits::Limits::new(settings.limits)));
         let groups = domain::group::GroupService::new(store.clone(), clock.clone());
         let audit = domain::audit::AuditService::new(store.clone(), clock.clone());
         let branding = domain::branding::BrandingService::new(store.clone(), clock.clone());
@@ -192,7 +198,11 @@ impl Application {
         };
         let router = routes(&settings, console, cognito, oauth_state, store.clone(), clock);
         tracing::info!(address = %local_addr, public_url = %settings.public_url, "Cognate is listening");
-        Ok(Application { listener, router, store: sql, local_addr, setup_token })
+        let limits = ConnectionLimits {
+            header_read_timeout: settings.header_read_timeout,
+            max_connections: settings.max_connections,
+        };
+        Ok(Application { listener, router, limits, store: sql, local_addr, setup_token })
     }
 
     /// The bound port.
@@ -207,24 +217,75 @@ impl Application {
 
     /// Serves until `shutdown` resolves, then lets in-flight requests finish and closes
     /// the database.
+    ///
+    /// Each connection must send its request headers within `header_read_timeout` (which
+    /// also ends idle keep-alive connections), so a client trickling bytes cannot hold a
+    /// connection (SECURITY.md REL-12); at most `max_connections` are served at once, the
+    /// rest wait in the kernel's backlog.
     pub async fn run_until_stopped(self, shutdown: impl Future<Output = ()> + Send + 'static) -> anyhow::Result<()> {
+        use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
+        use hyper_util::server::conn::auto::Builder;
+        use tower::ServiceExt;
         let store = self.store.clone();
-        // TCP_NODELAY: streamed pages are written in several chunks, and with Nagle's
-        // algorithm against the client's delayed ACK one response in ~50 stalled 40 ms.
-        use axum::serve::ListenerExt;
-        let listener = self.listener.tap_io(|tcp| {
+        let router = self.router;
+        let mut http = Builder::new(TokioExecutor::new());
+        http.http1().timer(TokioTimer::new()).header_read_timeout(self.limits.header_read_timeout);
+        http.http2().timer(TokioTimer::new()).keep_alive_interval(Some(self.limits.header_read_timeout));
+        let slots = Arc::new(tokio::sync::Semaphore::new(self.limits.max_connections));
+        let graceful = hyper_util::server::graceful::GracefulShutdown::new();
+        let mut shutdown = std::pin::pin!(shutdown);
+        loop {
+            let permit = tokio::select! {
+                p = slots.clone().acquire_owned() => match p { Ok(p) => p, Err(_) => break },
+                () = &mut shutdown => break,
+            };
+            let (tcp, peer) = tokio::select! {
+                accepted = self.listener.accept() => match accepted {
+                    Ok(a) => a,
+                    Err(e) => {
+                        // Out of file descriptors and the like: wait a moment, keep serving.
+                        tracing::warn!(error = %e, "accept failed");
+                        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+                        continue;
+                    }
+                },
+                () = &mut shutdown => break,
+            };
+            // TCP_NODELAY: streamed pages are written in several chunks, and with Nagle's
+            // algorithm against the client's delayed ACK one response in ~50 stalled 40 ms.
             if let Err(e) = tcp.set_nodelay(true) {
                 tracing::debug!(error = %e, "could not set TCP_NODELAY");
             }
-        });
-        axum::serve(listener, self.router.into_make_service_with_connect_info::<SocketAddr>())
-            .with_graceful_shutdown(shutdown)
-            .await
-            .context("serving HTTP")?;
+            let router = router.clone();
+            let service = hyper::service::service_fn(move |mut req: hyper::Request<hyper::body::Incoming>| {
+                req.extensions_mut().insert(axum::extract::ConnectInfo(peer));
+                router.clone().oneshot(req.map(axum::body::Body::new))
+            });
+            let conn = http.serve_connection_with_upgrades(TokioIo::new(tcp), service).into_owned();
+            let conn = graceful.watch(conn);
+            tokio::spawn(async move {
+                if let Err(e) = conn.await {
+                    tracing::debug!(error = %e, "connection ended with an error");
+                }
+                drop(permit);
+            });
+        }
+        drop(self.listener);
+        // In-flight requests get 30 seconds to finish (REL-11).
+        if tokio::time::timeout(std::time::Duration::from_secs(30), graceful.shutdown()).await.is_err() {
+            tracing::warn!("some connections did not finish within 30 s of shutdown");
+        }
         store.close().await;
         tracing::info!("stopped");
         Ok(())
     }
+}
+
+/// What one connection may take.
+#[derive(Clone, Copy, Debug)]
+struct ConnectionLimits {
+    header_read_timeout: std::time::Duration,
+    max_connections: usize,
 }
 
 fn routes(
@@ -318,6 +379,15 @@ fn routes(
         router = router.layer(layer);
     }
     router
+        .layer(axum::middleware::from_fn_with_state(
+            crate::http::client_ip::TrustedProxies(Arc::new(settings.trusted_proxies.clone())),
+            crate::http::client_ip::attach,
+        ))
+        // A request that takes longer than this is answered 408 and its work dropped.
+        .layer(tower_http::timeout::TimeoutLayer::with_status_code(
+            axum::http::StatusCode::REQUEST_TIMEOUT,
+            settings.request_timeout,
+        ))
         .layer(TraceLayer::new_for_http().make_span_with(|req: &axum::http::Request<_>| {
             let id = req.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or("-").to_owned();
             tracing::info_span!("request", method = %req.method(), path = %req.uri().path(), request_id = %id)

@@ -1,5 +1,6 @@
 //! Overload of the password hashing pool. A test binary of its own: the argon2 pool is
-//! process-wide, and this one shrinks it to one worker with one waiting slot.
+//! process-wide, and this one shrinks it to one worker with a wait budget of about two
+//! hashes.
 
 #[allow(dead_code)]
 #[path = "api/helpers.rs"]
@@ -14,7 +15,8 @@ use serde_json::json;
 
 #[tokio::test]
 async fn a_full_hashing_queue_answers_too_many_requests_at_once_and_recovers() {
-    let app = spawn_with(Options { hash_pool: Some((1, 1)), ..Options::default() }).await;
+    let app =
+        spawn_with(Options { hash_pool: Some((1, std::time::Duration::from_millis(150))), ..Options::default() }).await;
     let c = app.cognito();
     let pool = c.create_user_pool().pool_name("Overload").send().await.unwrap().user_pool.unwrap().id.unwrap();
     let client = c
@@ -30,26 +32,34 @@ async fn a_full_hashing_queue_answers_too_many_requests_at_once_and_recovers() {
         .unwrap()
         .client_id
         .unwrap();
-    c.admin_create_user().user_pool_id(&pool).username("ann").message_action("SUPPRESS".into()).send().await.unwrap();
-    c.admin_set_user_password()
-        .user_pool_id(&pool)
-        .username("ann")
-        .password("Correct-Horse-9")
-        .permanent(true)
-        .send()
-        .await
-        .unwrap();
-
-    let body = json!({
-        "AuthFlow": "USER_PASSWORD_AUTH",
-        "ClientId": client,
-        "AuthParameters": {"USERNAME": "ann", "PASSWORD": "Correct-Horse-9"},
-    })
-    .to_string();
-    // One hash runs, one waits; the rest of a burst of 24 cannot be queued.
+    // Six users, so that no account has more sign-ins in flight than its lockout allows
+    // (five): this test is about the hashing queue, not the lockout.
+    let users: Vec<String> = (0..6).map(|i| format!("ann{i}")).collect();
+    for u in &users {
+        c.admin_create_user().user_pool_id(&pool).username(u).message_action("SUPPRESS".into()).send().await.unwrap();
+        c.admin_set_user_password()
+            .user_pool_id(&pool)
+            .username(u)
+            .password("Correct-Horse-9")
+            .permanent(true)
+            .send()
+            .await
+            .unwrap();
+    }
+    let body_for = |u: &str| {
+        json!({
+            "AuthFlow": "USER_PASSWORD_AUTH",
+            "ClientId": client,
+            "AuthParameters": {"USERNAME": u, "PASSWORD": "Correct-Horse-9"},
+        })
+        .to_string()
+    };
+    let body = body_for(&users[0]);
+    // What one worker can hash within the budget waits; the rest of a burst of 24 is
+    // refused at once.
     let mut burst = tokio::task::JoinSet::new();
-    for _ in 0..24 {
-        let (url, body) = (app.url("/"), body.clone());
+    for i in 0..24 {
+        let (url, body) = (app.url("/"), body_for(&users[i % users.len()]));
         burst.spawn(async move {
             let r = reqwest::Client::new()
                 .post(url)

@@ -57,6 +57,19 @@ impl AdminKeyService {
 
     /// Registers (or re-registers with a new secret) a key pair from configuration.
     pub async fn register(&self, access_key_id: &str, secret: &SecretString) -> Result<(), AdminKeyError> {
+        self.put(access_key_id, secret, true).await
+    }
+
+    /// Registers the configured bootstrap key at start-up: a new key is active; an
+    /// existing one takes the configured secret but keeps its status, so a key an
+    /// operator disabled stays disabled across restarts. Returns whether it is active.
+    pub async fn register_bootstrap(&self, access_key_id: &str, secret: &SecretString) -> Result<bool, AdminKeyError> {
+        let active = self.store.find_admin_key(access_key_id).await?.is_none_or(|k| k.active);
+        self.put(access_key_id, secret, active).await?;
+        Ok(active)
+    }
+
+    async fn put(&self, access_key_id: &str, secret: &SecretString, active: bool) -> Result<(), AdminKeyError> {
         let id_ok = (16..=128).contains(&access_key_id.len())
             && access_key_id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_');
         if !id_ok {
@@ -68,7 +81,7 @@ impl AdminKeyService {
         let record = AdminKeyRecord {
             access_key_id: access_key_id.to_owned(),
             sealed_secret: self.master.seal(SEAL_CONTEXT, secret.secret().as_bytes()),
-            active: true,
+            active,
             created_at: self.clock.now(),
         };
         self.store.upsert_admin_key(&record).await?;

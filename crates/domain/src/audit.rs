@@ -70,6 +70,24 @@ impl AuditService {
         }
     }
 
+    /// Records an admin call refused before its caller was authenticated (a bad
+    /// signature on a known key): the actor is the key the request named, marked
+    /// unverified, and the action says why it was refused.
+    pub async fn record_refused(&self, access_key_id: &str, source: &str, action: &str, reason: &str) {
+        let at = self.clock.now();
+        let event = AuditEvent {
+            id: format!("{:015}-{}", at.millis(), uuid::Uuid::new_v4()),
+            at,
+            actor: format!("unverified key:{}", access_key_id.chars().take(128).collect::<String>()),
+            source: source.chars().take(64).collect(),
+            action: format!("{action} refused: {reason}").chars().take(128).collect(),
+            target: String::new(),
+        };
+        if let Err(e) = self.store.insert_audit_event(&event).await {
+            tracing::error!(error = %e, action = %event.action, "could not record an audit event");
+        }
+    }
+
     /// Events newest first, with the id to continue from.
     pub async fn list(&self, _ctx: &AdminCtx, q: &AuditQuery) -> Result<(Vec<AuditEvent>, Option<String>), StoreError> {
         let limit = q.limit.clamp(1, 100);

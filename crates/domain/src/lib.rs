@@ -14,6 +14,7 @@ pub mod client;
 pub mod clock;
 pub mod crypto;
 pub mod group;
+pub mod limits;
 pub mod message;
 pub mod oauth;
 pub mod operator;

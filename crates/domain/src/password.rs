@@ -3,9 +3,11 @@
 //!
 //! Hashing runs on a fixed pool of worker threads, one per core by default, each owning
 //! one reusable 19 MiB working area, so memory stays flat under load and the async
-//! runtime never blocks. The queue in front of the pool is bounded: when it is full,
-//! callers get [`HashError::Busy`] at once (the API answers `TooManyRequestsException`)
-//! instead of waiting behind an ever longer line.
+//! runtime never blocks. The queue in front of the pool is bounded by *time*, not by a
+//! count: a job is admitted when, at the measured hashing speed, it would finish within
+//! the wait budget (2 s by default). So a burst that the workers can serve in time waits
+//! its turn, and only load that could not be served in time gets [`HashError::Busy`] at
+//! once (the API answers `TooManyRequestsException`), instead of an ever longer line.
 
 use crate::secret::Password;
 use argon2::password_hash::PasswordHash as PhcHash;
@@ -13,8 +15,10 @@ use argon2::{Algorithm, Argon2, Block, Params, Version};
 use base64::engine::general_purpose::STANDARD_NO_PAD;
 use base64::Engine;
 use rand::RngCore;
-use std::sync::mpsc::{sync_channel, SyncSender, TrySendError};
-use std::sync::OnceLock;
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::mpsc::{channel, Sender};
+use std::sync::{Arc, OnceLock};
+use std::time::{Duration, Instant};
 
 /// A PHC-format argon2id hash. Deliberately not `Serialize`: it never leaves the server.
 #[derive(Clone, PartialEq, Eq)]
@@ -104,16 +108,59 @@ enum Job {
 }
 
 struct Pool {
-    tx: SyncSender<Job>,
+    tx: Sender<Job>,
+    load: Arc<Load>,
+}
+
+/// What admission control knows: jobs admitted and not finished, and how long one takes.
+struct Load {
+    workers: usize,
+    in_flight: AtomicUsize,
+    /// Moving average of one job's duration, nanoseconds.
+    job_nanos: AtomicU64,
+    budget: Duration,
+}
+
+impl Load {
+    /// Admits a job if it would be finished within the budget: the jobs ahead of it are
+    /// shared by the workers, and it runs after its share of them.
+    fn admit(&self) -> bool {
+        let ahead = self.in_flight.fetch_add(1, Ordering::AcqRel);
+        let rounds = (ahead / self.workers + 1) as u64;
+        let expected = Duration::from_nanos(self.job_nanos.load(Ordering::Relaxed).saturating_mul(rounds));
+        if expected > self.budget {
+            self.in_flight.fetch_sub(1, Ordering::AcqRel);
+            return false;
+        }
+        true
+    }
+
+    fn finished(&self, took: Duration) {
+        self.in_flight.fetch_sub(1, Ordering::AcqRel);
+        let took = u64::try_from(took.as_nanos()).unwrap_or(u64::MAX);
+        // Exponential moving average with weight 1/8: follows the machine's real speed
+        // (debug or release build, other load) within a few dozen jobs.
+        let old = self.job_nanos.load(Ordering::Relaxed);
+        let new = old - old / 8 + took / 8;
+        self.job_nanos.store(new.max(1), Ordering::Relaxed);
+    }
 }
 
 static POOL: OnceLock<Pool> = OnceLock::new();
 
-fn start(workers: usize, queue: usize) -> Pool {
-    let (tx, rx) = sync_channel::<Job>(queue);
-    let rx = std::sync::Arc::new(std::sync::Mutex::new(rx));
-    for i in 0..workers.max(1) {
+/// The wait budget when none is configured.
+pub const DEFAULT_WAIT_BUDGET: Duration = Duration::from_secs(2);
+
+fn start(workers: usize, budget: Duration) -> Pool {
+    let workers = workers.max(1);
+    let (tx, rx) = channel::<Job>();
+    let rx = Arc::new(std::sync::Mutex::new(rx));
+    // Until jobs are measured, assume 50 ms (argon2id at these parameters on one core).
+    let load =
+        Arc::new(Load { workers, in_flight: AtomicUsize::new(0), job_nanos: AtomicU64::new(50_000_000), budget });
+    for i in 0..workers {
         let rx = rx.clone();
+        let load = load.clone();
         let spawned = std::thread::Builder::new().name(format!("argon2-{i}")).spawn(move || {
             let mut memory: Vec<Block> = Vec::new();
             loop {
@@ -124,6 +171,7 @@ fn start(workers: usize, queue: usize) -> Pool {
                     },
                     Err(_) => return,
                 };
+                let started = Instant::now();
                 match job {
                     Job::Hash(p, reply) => {
                         let _ = reply.send(hash_with(p.secret().as_bytes(), &mut memory));
@@ -132,32 +180,37 @@ fn start(workers: usize, queue: usize) -> Pool {
                         let _ = reply.send(verify_with(p.secret().as_bytes(), &h, &mut memory));
                     }
                 }
+                load.finished(started.elapsed());
             }
         });
         if let Err(e) = spawned {
             tracing::error!(error = %e, "could not start a password hashing worker");
         }
     }
-    Pool { tx }
+    Pool { tx, load }
 }
 
-/// Sizes the pool (call once at start-up, before any hashing): `workers` threads and at
-/// most `queue` waiting requests. Later calls have no effect.
-pub fn configure(workers: usize, queue: usize) {
-    let _ = POOL.get_or_init(|| start(workers, queue));
+/// Sizes the pool (call once at start-up, before any hashing): `workers` threads, and
+/// jobs admitted while they would finish within `wait_budget`. Later calls have no effect.
+pub fn configure(workers: usize, wait_budget: Duration) {
+    let _ = POOL.get_or_init(|| start(workers, wait_budget));
 }
 
 fn pool() -> &'static Pool {
     POOL.get_or_init(|| {
         let n = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2);
-        start(n, n * 16)
+        start(n, DEFAULT_WAIT_BUDGET)
     })
 }
 
 fn submit(job: Job) -> Result<(), HashError> {
-    pool().tx.try_send(job).map_err(|e| match e {
-        TrySendError::Full(_) => HashError::Busy,
-        TrySendError::Disconnected(_) => HashError::Failed("hashing workers stopped".into()),
+    let pool = pool();
+    if !pool.load.admit() {
+        return Err(HashError::Busy);
+    }
+    pool.tx.send(job).map_err(|_| {
+        pool.load.in_flight.fetch_sub(1, Ordering::AcqRel);
+        HashError::Failed("hashing workers stopped".into())
     })
 }
 

@@ -15,7 +15,7 @@ use crate::pool_domain::PoolDomain;
 use crate::resource_server::ResourceServer;
 use crate::throttle::ThrottleState;
 use crate::token::{RefreshRecord, StoredKey};
-use crate::user::{CodePurpose, CodeRecord, User};
+use crate::user::{CodeAttempt, CodePurpose, CodeRecord, CodeUse, User};
 use async_trait::async_trait;
 
 /// Failures of the storage layer, stripped of driver types.
@@ -101,8 +101,13 @@ pub struct UserWrite<'a> {
     pub aliases: Vec<(String, String)>,
     /// Search index entries: (attribute, value).
     pub index: Vec<(String, String)>,
-    /// A code to store (replacing one of the same purpose).
+    /// A code to store (replacing one of the same purpose, keeping its window's counts).
+    /// When the window's sends are used up the whole write fails with
+    /// [`StoreError::Conflict`] naming `user_codes: send limit`.
     pub code: Option<CodeRecord>,
+    /// A right code this write uses up: the write goes through only if the code is
+    /// still stored, else fails with [`StoreError::Conflict`] naming `user_codes: used`.
+    pub consume_code: Option<CodeUse>,
     /// Codes to delete.
     pub clear_codes: Vec<CodePurpose>,
     /// Messages to queue.
@@ -132,20 +137,15 @@ pub trait UserStore: Send + Sync {
         sub: &str,
         origin_jti: &str,
     ) -> Result<Option<(User, bool)>, StoreError>;
-    /// A stored code.
-    async fn find_code(
+    /// Counts a guess at the user's code for `purpose` and returns the code to compare
+    /// with, in one atomic step; no more than [`crate::user::MAX_ATTEMPTS`] a window.
+    async fn count_code_attempt(
         &self,
         pool: &UserPoolId,
         username_key: &str,
         purpose: CodePurpose,
-    ) -> Result<Option<CodeRecord>, StoreError>;
-    /// Counts a wrong guess.
-    async fn record_code_attempt(
-        &self,
-        pool: &UserPoolId,
-        username_key: &str,
-        purpose: CodePurpose,
-    ) -> Result<(), StoreError>;
+        now: Timestamp,
+    ) -> Result<CodeAttempt, StoreError>;
     /// How many users the pool has.
     async fn count_users(&self, pool: &UserPoolId) -> Result<i64, StoreError>;
     /// Users per status, group and client counts of a pool (the console's overview),
@@ -266,15 +266,26 @@ pub trait AdminKeyStore: Send + Sync {
     async fn delete_admin_key(&self, access_key_id: &str) -> Result<bool, StoreError>;
 }
 
-/// Failed-attempt counters for sign-in throttling, keyed by an opaque string.
+/// Failed-attempt counters for sign-in throttling, keyed by a digest
+/// ([`crate::throttle::key`]).
 #[async_trait]
 pub trait ThrottleStore: Send + Sync {
     /// The counter for `key`, if any.
     async fn find_throttle(&self, key: &str) -> Result<Option<ThrottleState>, StoreError>;
-    /// Writes the counter for `key`.
-    async fn save_throttle(&self, key: &str, state: &ThrottleState) -> Result<(), StoreError>;
+    /// Replaces the counter for `key` by `next` (`None` deletes it) only if it is still
+    /// `expected` (`None`: absent), compared by version; false when it moved.
+    async fn swap_throttle(
+        &self,
+        key: &str,
+        expected: Option<&ThrottleState>,
+        next: Option<&ThrottleState>,
+        now: Timestamp,
+    ) -> Result<bool, StoreError>;
     /// Forgets the counter for `key`.
     async fn clear_throttle(&self, key: &str) -> Result<(), StoreError>;
+    /// Deletes counters that can no longer lock or count (last failure before `before`,
+    /// lock over by `now`); returns how many.
+    async fn purge_throttles(&self, before: Timestamp, now: Timestamp) -> Result<u64, StoreError>;
 }
 
 /// Server-side web sessions as opaque blobs, keyed by the hash of the session id.

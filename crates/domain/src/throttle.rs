@@ -4,15 +4,27 @@
 //! as the longest lockout forgives old failures.
 //!
 //! Keys are opaque strings chosen by the caller (for example `operator:<email>`), and a
-//! key is counted whether or not its account exists, so a lockout reveals nothing.
+//! key is counted whether or not its account exists, so a lockout reveals nothing. They
+//! are stored as a SHA-256 digest, so a megabyte of typed user name costs 64 bytes.
+//!
+//! An attempt is *reserved* before the password is verified and *settled* after: while
+//! it is in flight it counts against the attempts the account has left, so however many
+//! guesses arrive at once, no more are evaluated than could fail before the lock
+//! (SECURITY.md A-07; the race keycloak/keycloak#31726 describes). Reservations and
+//! settlements are compare-and-swap writes on a version. A reservation whose request
+//! died is forgotten after [`RESERVATION_LEASE`].
 
 use crate::clock::Timestamp;
+use crate::ports::{StoreError, ThrottleStore};
 use std::time::Duration;
 
 /// Failures before the first lockout.
 pub const FREE_ATTEMPTS: i64 = 5;
 /// The longest lockout.
 pub const MAX_LOCKOUT: Duration = Duration::from_secs(15 * 60);
+
+/// How long an unsettled reservation counts (a request that crashed mid-check).
+pub const RESERVATION_LEASE: Duration = Duration::from_secs(60);
 
 /// Stored state of one key.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -23,6 +35,12 @@ pub struct ThrottleState {
     pub last_failure_at: Timestamp,
     /// Attempts before this instant are refused without checking the password.
     pub locked_until: Option<Timestamp>,
+    /// Attempts reserved and not yet settled.
+    pub pending: i64,
+    /// Reservations stop counting after this instant (their lease).
+    pub pending_until: Option<Timestamp>,
+    /// Bumped by every write; a write succeeds only on the version it read.
+    pub version: i64,
 }
 
 /// The lockout that follows the `failures`-th consecutive failure.
@@ -40,16 +58,164 @@ pub fn remaining_lockout(state: Option<&ThrottleState>, now: Timestamp) -> Optio
     (until > now).then(|| until.since(now))
 }
 
-/// The state after one more failure at `now`.
-pub fn record_failure(state: Option<&ThrottleState>, now: Timestamp) -> ThrottleState {
-    let previous = match state {
+/// Consecutive failures that still count at `now` (a quiet period as long as the longest
+/// lockout forgives them).
+fn live_failures(state: Option<&ThrottleState>, now: Timestamp) -> i64 {
+    match state {
         Some(s) if now.since(s.last_failure_at) < MAX_LOCKOUT => s.failures,
         _ => 0,
-    };
-    let failures = previous + 1;
-    ThrottleState { failures, last_failure_at: now, locked_until: lockout_for(failures).map(|d| now.plus(d)) }
+    }
 }
 
+fn live_pending(state: Option<&ThrottleState>, now: Timestamp) -> i64 {
+    match state {
+        Some(s) if s.pending_until.is_some_and(|u| u > now) => s.pending.max(0),
+        _ => 0,
+    }
+}
+
+/// The state after one more failure at `now` (no reservation involved).
+pub fn record_failure(state: Option<&ThrottleState>, now: Timestamp) -> ThrottleState {
+    let failures = live_failures(state, now) + 1;
+    ThrottleState {
+        failures,
+        last_failure_at: now,
+        locked_until: lockout_for(failures).map(|d| now.plus(d)),
+        pending: live_pending(state, now),
+        pending_until: state.and_then(|s| s.pending_until),
+        version: state.map_or(0, |s| s.version) + 1,
+    }
+}
+
+/// How many attempts may be in flight at once: the free attempts left, or one at a time
+/// once the free ones are used up (between locks).
+fn concurrency_allowed(failures: i64) -> i64 {
+    (FREE_ATTEMPTS - failures).max(1)
+}
+
+/// The stored key for `scope` (what is throttled: `user`, `operator`) and `name`: a
+/// fixed-size digest, whatever the length of `name`.
+pub fn key(scope: &str, name: &str) -> String {
+    use sha2::{Digest, Sha256};
+    let mut h = Sha256::new();
+    h.update(scope.as_bytes());
+    h.update([0]);
+    h.update(name.as_bytes());
+    hex::encode(h.finalize())
+}
+
+/// Why an attempt may not go ahead.
+#[derive(Debug, thiserror::Error)]
+pub enum Refused {
+    /// The key is locked, or as many attempts as it has left are already in flight.
+    #[error("locked")]
+    Locked(Duration),
+    /// Storage failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// An attempt in flight; settle it with [`Reservation::succeeded`],
+/// [`Reservation::failed`] or [`Reservation::cancel`].
+#[must_use = "a reservation must be settled"]
+pub struct Reservation {
+    key: String,
+}
+
+/// Compare-and-swap rounds before giving up on a contended key.
+const MAX_ROUNDS: usize = 32;
+
+/// Reserves one attempt on `key` at `now`: refused while the key is locked or while as
+/// many attempts as could still fail before the lock are already in flight.
+pub async fn reserve(store: &dyn ThrottleStore, key: String, now: Timestamp) -> Result<Reservation, Refused> {
+    for _ in 0..MAX_ROUNDS {
+        let state = store.find_throttle(&key).await?;
+        if let Some(wait) = remaining_lockout(state.as_ref(), now) {
+            return Err(Refused::Locked(wait));
+        }
+        let failures = live_failures(state.as_ref(), now);
+        let pending = live_pending(state.as_ref(), now);
+        if pending >= concurrency_allowed(failures) {
+            return Err(Refused::Locked(Duration::from_secs(1)));
+        }
+        let next = ThrottleState {
+            failures,
+            last_failure_at: state.as_ref().map_or(now, |s| s.last_failure_at),
+            locked_until: None,
+            pending: pending + 1,
+            pending_until: Some(now.plus(RESERVATION_LEASE)),
+            version: state.as_ref().map_or(0, |s| s.version) + 1,
+        };
+        if store.swap_throttle(&key, state.as_ref(), Some(&next), now).await? {
+            return Ok(Reservation { key });
+        }
+    }
+    Err(Refused::Locked(Duration::from_secs(1)))
+}
+
+/// How a reserved attempt ended.
+#[derive(Clone, Copy)]
+enum Outcome {
+    Success,
+    Failure,
+    Cancelled,
+}
+
+impl Reservation {
+    /// The attempt succeeded: the key's failures are forgotten.
+    pub async fn succeeded(self, store: &dyn ThrottleStore, now: Timestamp) -> Result<(), StoreError> {
+        self.settle(store, now, Outcome::Success).await
+    }
+
+    /// The attempt failed: one more consecutive failure, and the lock that follows.
+    pub async fn failed(self, store: &dyn ThrottleStore, now: Timestamp) -> Result<(), StoreError> {
+        self.settle(store, now, Outcome::Failure).await
+    }
+
+    /// The attempt could not be judged (hashing overloaded, storage failed): it counts
+    /// neither way.
+    pub async fn cancel(self, store: &dyn ThrottleStore, now: Timestamp) -> Result<(), StoreError> {
+        self.settle(store, now, Outcome::Cancelled).await
+    }
+
+    async fn settle(self, store: &dyn ThrottleStore, now: Timestamp, outcome: Outcome) -> Result<(), StoreError> {
+        for _ in 0..MAX_ROUNDS {
+            let state = store.find_throttle(&self.key).await?;
+            let pending = (live_pending(state.as_ref(), now) - 1).max(0);
+            let base = ThrottleState {
+                pending,
+                pending_until: if pending > 0 { state.as_ref().and_then(|s| s.pending_until) } else { None },
+                ..state.clone().unwrap_or(ThrottleState {
+                    failures: 0,
+                    last_failure_at: now,
+                    locked_until: None,
+                    pending: 0,
+                    pending_until: None,
+                    version: 0,
+                })
+            };
+            let next = match outcome {
+                Outcome::Success if pending == 0 => None,
+                Outcome::Success => Some(ThrottleState { failures: 0, locked_until: None, ..base }),
+                Outcome::Failure => {
+                    let failed = record_failure(Some(&base), now);
+                    Some(ThrottleState { pending, pending_until: base.pending_until, ..failed })
+                }
+                Outcome::Cancelled if pending == 0 && live_failures(state.as_ref(), now) == 0 => None,
+                Outcome::Cancelled => Some(base),
+            }
+            .map(|mut n| {
+                n.version = state.as_ref().map_or(0, |s| s.version) + 1;
+                n
+            });
+            if store.swap_throttle(&self.key, state.as_ref(), next.as_ref(), now).await? {
+                return Ok(());
+            }
+        }
+        tracing::warn!("a sign-in attempt could not be settled under contention");
+        Ok(())
+    }
+}
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -88,5 +254,81 @@ mod tests {
         let s2 = record_failure(s.as_ref(), later);
         assert_eq!(s2.failures, 1);
         assert_eq!(s2.locked_until, None);
+    }
+
+    /// An in-memory store with the same compare-and-swap rule as the SQL one.
+    #[derive(Default)]
+    struct Mem(std::sync::Mutex<std::collections::HashMap<String, ThrottleState>>);
+
+    #[async_trait::async_trait]
+    impl ThrottleStore for Mem {
+        async fn find_throttle(&self, key: &str) -> Result<Option<ThrottleState>, StoreError> {
+            Ok(self.0.lock().unwrap().get(key).cloned())
+        }
+        async fn swap_throttle(
+            &self,
+            key: &str,
+            expected: Option<&ThrottleState>,
+            next: Option<&ThrottleState>,
+            _now: Timestamp,
+        ) -> Result<bool, StoreError> {
+            let mut m = self.0.lock().unwrap();
+            if m.get(key).map(|s| s.version) != expected.map(|s| s.version) {
+                return Ok(false);
+            }
+            match next {
+                Some(n) => m.insert(key.to_owned(), n.clone()),
+                None => m.remove(key),
+            };
+            Ok(true)
+        }
+        async fn clear_throttle(&self, key: &str) -> Result<(), StoreError> {
+            self.0.lock().unwrap().remove(key);
+            Ok(())
+        }
+        async fn purge_throttles(&self, _before: Timestamp, _now: Timestamp) -> Result<u64, StoreError> {
+            Ok(0)
+        }
+    }
+
+    #[tokio::test]
+    async fn no_more_attempts_are_in_flight_than_could_fail_before_the_lock() {
+        let store = Mem::default();
+        let t = Timestamp(1_000_000);
+        let mut held = Vec::new();
+        for _ in 0..FREE_ATTEMPTS {
+            held.push(reserve(&store, "k".into(), t).await.unwrap());
+        }
+        assert!(matches!(reserve(&store, "k".into(), t).await, Err(Refused::Locked(_))));
+        // Settling frees a slot; a failure uses up a free attempt for good.
+        held.pop().unwrap().failed(&store, t).await.unwrap();
+        assert!(matches!(reserve(&store, "k".into(), t).await, Err(Refused::Locked(_))));
+        held.pop().unwrap().cancel(&store, t).await.unwrap();
+        let again = reserve(&store, "k".into(), t).await.unwrap();
+        for r in held.drain(..) {
+            r.failed(&store, t).await.unwrap();
+        }
+        again.failed(&store, t).await.unwrap();
+        // Five failures: locked for a second, whatever comes.
+        let st = store.find_throttle("k").await.unwrap().unwrap();
+        assert_eq!((st.failures, st.pending), (5, 0));
+        assert!(matches!(reserve(&store, "k".into(), t).await, Err(Refused::Locked(_))));
+        let later = t.plus(Duration::from_secs(1));
+        let one = reserve(&store, "k".into(), later).await.unwrap();
+        // Between locks, one attempt at a time.
+        assert!(matches!(reserve(&store, "k".into(), later).await, Err(Refused::Locked(_))));
+        one.succeeded(&store, later).await.unwrap();
+        assert!(store.find_throttle("k").await.unwrap().is_none(), "a success forgets the key");
+    }
+
+    #[tokio::test]
+    async fn a_reservation_whose_request_died_stops_counting_after_its_lease() {
+        let store = Mem::default();
+        let t = Timestamp(0);
+        for _ in 0..FREE_ATTEMPTS {
+            let _lost = reserve(&store, "k".into(), t).await.unwrap();
+        }
+        assert!(reserve(&store, "k".into(), t).await.is_err());
+        assert!(reserve(&store, "k".into(), t.plus(RESERVATION_LEASE)).await.is_ok());
     }
 }

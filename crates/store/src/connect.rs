@@ -10,6 +10,9 @@ use std::time::Duration;
 static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("../../migrations/sqlite");
 static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("../../migrations/postgres");
 
+/// How long a query waits for a free connection unless configured otherwise.
+pub const DEFAULT_ACQUIRE_TIMEOUT: Duration = Duration::from_secs(2);
+
 /// A migration's version and description.
 pub type MigrationId = (i64, String);
 
@@ -57,8 +60,15 @@ pub struct SqlStore {
 }
 
 impl SqlStore {
-    /// Opens `url` (creating a SQLite file if needed) without migrating.
+    /// Opens `url` (creating a SQLite file if needed) without migrating, waiting at most
+    /// [`DEFAULT_ACQUIRE_TIMEOUT`] for a connection.
     pub async fn connect(url: &str) -> Result<Self, ConnectError> {
+        Self::connect_with(url, DEFAULT_ACQUIRE_TIMEOUT).await
+    }
+
+    /// Opens `url`; every query waits at most `acquire_timeout` for a connection, so
+    /// while the database is away requests fail fast instead of piling up (REL-04).
+    pub async fn connect_with(url: &str, acquire_timeout: Duration) -> Result<Self, ConnectError> {
         sqlx::any::install_default_drivers();
         let backend = Backend::from_url(url)
             .ok_or_else(|| ConnectError::UnknownScheme(url.split(':').next().unwrap_or("").to_owned()))?;
@@ -79,7 +89,7 @@ impl SqlStore {
         };
         let mut pool_options = AnyPoolOptions::new()
             .max_connections(max)
-            .acquire_timeout(Duration::from_secs(10))
+            .acquire_timeout(acquire_timeout)
             .after_connect(move |conn, _meta| {
                 Box::pin(async move {
                     for stmt in dialect::connection_setup(backend) {
@@ -108,7 +118,12 @@ impl SqlStore {
 
     /// Opens and migrates.
     pub async fn open(url: &str) -> Result<Self, ConnectError> {
-        let s = Self::connect(url).await?;
+        Self::open_with(url, DEFAULT_ACQUIRE_TIMEOUT).await
+    }
+
+    /// Opens with `acquire_timeout` (see [`Self::connect_with`]) and migrates.
+    pub async fn open_with(url: &str, acquire_timeout: Duration) -> Result<Self, ConnectError> {
+        let s = Self::connect_with(url, acquire_timeout).await?;
         s.migrate().await?;
         Ok(s)
     }

@@ -304,7 +304,7 @@ impl AdminKeyStore for SqlStore {
 impl ThrottleStore for SqlStore {
     async fn find_throttle(&self, key: &str) -> Result<Option<ThrottleState>, StoreError> {
         Ok(sqlx::query_as::<_, ThrottleRow>(
-            "select failures, last_failure_at, locked_until from sign_in_throttles where key = $1",
+            "select failures, last_failure_at, locked_until, pending, pending_until, version from throttles where key_hash = $1",
         )
         .bind(key)
         .fetch_optional(&self.pool)
@@ -313,27 +313,73 @@ impl ThrottleStore for SqlStore {
         .map(Into::into))
     }
 
-    async fn save_throttle(&self, key: &str, s: &ThrottleState) -> Result<(), StoreError> {
-        sqlx::query(
-            "insert into sign_in_throttles (key, failures, last_failure_at, locked_until, created_at, updated_at) \
-             values ($1, $2, $3, $4, $3, $3) \
-             on conflict (key) do update set failures = excluded.failures, \
-             last_failure_at = excluded.last_failure_at, locked_until = excluded.locked_until, \
-             updated_at = excluded.updated_at",
-        )
-        .bind(key)
-        .bind(s.failures)
-        .bind(s.last_failure_at.millis())
-        .bind(s.locked_until.map(Timestamp::millis))
-        .execute(&self.pool)
-        .await
-        .map_err(map)?;
-        Ok(())
+    async fn swap_throttle(
+        &self,
+        key: &str,
+        expected: Option<&ThrottleState>,
+        next: Option<&ThrottleState>,
+        now: Timestamp,
+    ) -> Result<bool, StoreError> {
+        let r = match (expected, next) {
+            (None, None) => return Ok(true),
+            (None, Some(n)) => sqlx::query(
+                "insert into throttles (key_hash, failures, last_failure_at, locked_until, pending, pending_until, \
+                 version, created_at, updated_at) values ($1, $2, $3, $4, $7, $8, $5, $6, $6) \
+                 on conflict (key_hash) do nothing",
+            )
+            .bind(key)
+            .bind(n.failures)
+            .bind(n.last_failure_at.millis())
+            .bind(n.locked_until.map(Timestamp::millis))
+            .bind(n.version)
+            .bind(now.millis())
+            .bind(n.pending)
+            .bind(n.pending_until.map(Timestamp::millis))
+            .execute(&self.pool)
+            .await
+            .map_err(map)?,
+            (Some(e), Some(n)) => sqlx::query(
+                "update throttles set failures = $2, last_failure_at = $3, locked_until = $4, version = $5, \
+                 updated_at = $6, pending = $8, pending_until = $9 where key_hash = $1 and version = $7",
+            )
+            .bind(key)
+            .bind(n.failures)
+            .bind(n.last_failure_at.millis())
+            .bind(n.locked_until.map(Timestamp::millis))
+            .bind(n.version)
+            .bind(now.millis())
+            .bind(e.version)
+            .bind(n.pending)
+            .bind(n.pending_until.map(Timestamp::millis))
+            .execute(&self.pool)
+            .await
+            .map_err(map)?,
+            (Some(e), None) => sqlx::query("delete from throttles where key_hash = $1 and version = $2")
+                .bind(key)
+                .bind(e.version)
+                .execute(&self.pool)
+                .await
+                .map_err(map)?,
+        };
+        Ok(r.rows_affected() == 1)
     }
 
     async fn clear_throttle(&self, key: &str) -> Result<(), StoreError> {
-        sqlx::query("delete from sign_in_throttles where key = $1").bind(key).execute(&self.pool).await.map_err(map)?;
+        sqlx::query("delete from throttles where key_hash = $1").bind(key).execute(&self.pool).await.map_err(map)?;
         Ok(())
+    }
+
+    async fn purge_throttles(&self, before: Timestamp, now: Timestamp) -> Result<u64, StoreError> {
+        let r = sqlx::query(
+            "delete from throttles where last_failure_at < $1 and (locked_until is null or locked_until <= $2) \
+             and (pending_until is null or pending_until <= $2)",
+        )
+        .bind(before.millis())
+        .bind(now.millis())
+        .execute(&self.pool)
+        .await
+        .map_err(map)?;
+        Ok(r.rows_affected())
     }
 }
 

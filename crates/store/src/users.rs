@@ -10,7 +10,11 @@ use domain::password::PasswordHash;
 use domain::pool::UserPoolId;
 use domain::ports::{OutboxStore, TokenStore, UserStore, UserWrite};
 use domain::token::{RefreshRecord, StoredKey};
-use domain::user::{CodePurpose, CodeRecord, User, UserStatus};
+use domain::user::{CodeAttempt, CodePurpose, CodeRecord, User, UserStatus};
+
+fn domain_window_millis() -> i64 {
+    i64::try_from(domain::user::CODE_WINDOW.as_millis()).unwrap_or(i64::MAX)
+}
 use domain::StoreError;
 use sqlx::any::Any;
 use sqlx::Transaction;
@@ -76,6 +80,21 @@ fn history_json(u: &User) -> Result<String, StoreError> {
 async fn write_dependents(tx: &mut Transaction<'_, Any>, w: &UserWrite<'_>, now: i64) -> Result<(), StoreError> {
     let u = w.user;
     let pool = u.pool_id.as_str();
+    if let Some(c) = &w.consume_code {
+        let r = sqlx::query(
+            "delete from user_codes where pool_id = $1 and username_key = $2 and purpose = $3 and code_hash = $4",
+        )
+        .bind(pool)
+        .bind(&u.username_key)
+        .bind(c.purpose.as_str())
+        .bind(&c.code_hash)
+        .execute(&mut **tx)
+        .await
+        .map_err(map)?;
+        if r.rows_affected() == 0 {
+            return Err(StoreError::Conflict("user_codes: used".into()));
+        }
+    }
     for (kind, key) in &w.aliases {
         sqlx::query("insert into user_aliases (pool_id, kind, value_key, username_key, created_at, updated_at) values ($1, $2, $3, $4, $5, $5)")
             .bind(pool)
@@ -108,21 +127,35 @@ async fn write_dependents(tx: &mut Transaction<'_, Any>, w: &UserWrite<'_>, now:
             .map_err(map)?;
     }
     if let Some(c) = &w.code {
-        sqlx::query(
-            "insert into user_codes (pool_id, username_key, purpose, code_hash, expires_at, attempts, created_at, updated_at) \
-             values ($1, $2, $3, $4, $5, $6, $7, $7) on conflict (pool_id, username_key, purpose) do update set \
-             code_hash = excluded.code_hash, expires_at = excluded.expires_at, attempts = excluded.attempts, updated_at = excluded.updated_at",
+        // A new code keeps the window's counts; past the window's sends the whole write
+        // (and the message with it) is refused.
+        let window_over = c.window_started_at.millis() - domain_window_millis();
+        let r = sqlx::query(
+            "insert into user_codes (pool_id, username_key, purpose, code_hash, expires_at, attempts, sends, \
+             window_started_at, created_at, updated_at) values ($1, $2, $3, $4, $5, 0, 1, $6, $7, $7) \
+             on conflict (pool_id, username_key, purpose) do update set \
+             code_hash = excluded.code_hash, expires_at = excluded.expires_at, \
+             attempts = case when user_codes.window_started_at <= $8 then 0 else user_codes.attempts end, \
+             sends = case when user_codes.window_started_at <= $8 then 1 else user_codes.sends + 1 end, \
+             window_started_at = case when user_codes.window_started_at <= $8 then excluded.window_started_at \
+             else user_codes.window_started_at end, updated_at = excluded.updated_at \
+             where user_codes.window_started_at <= $8 or user_codes.sends < $9",
         )
         .bind(pool)
         .bind(&u.username_key)
         .bind(c.purpose.as_str())
         .bind(&c.code_hash)
         .bind(c.expires_at.millis())
-        .bind(c.attempts)
+        .bind(c.window_started_at.millis())
         .bind(now)
+        .bind(window_over)
+        .bind(domain::user::MAX_SENDS)
         .execute(&mut **tx)
         .await
         .map_err(map)?;
+        if r.rows_affected() == 0 {
+            return Err(StoreError::Conflict("user_codes: send limit".into()));
+        }
     }
     for m in &w.outbox {
         sqlx::query(
@@ -283,14 +316,46 @@ impl UserStore for SqlStore {
         row.map(|r| Ok((User::try_from(r.user)?, r.revoked > 0))).transpose()
     }
 
-    async fn find_code(
+    async fn count_code_attempt(
         &self,
         pool: &UserPoolId,
         username_key: &str,
         purpose: CodePurpose,
-    ) -> Result<Option<CodeRecord>, StoreError> {
-        let row: Option<(String, i64, i64)> = sqlx::query_as(
-            "select code_hash, expires_at, attempts from user_codes where pool_id = $1 and username_key = $2 and purpose = $3",
+        now: Timestamp,
+    ) -> Result<CodeAttempt, StoreError> {
+        // One statement counts the guess and returns the code: concurrent guesses cannot
+        // all read the same count. A window that is over starts again with this guess.
+        let window_over = now.millis() - domain_window_millis();
+        let row: Option<(String, i64, i64, i64, i64)> = sqlx::query_as(
+            "update user_codes set \
+             attempts = case when window_started_at <= $4 then 1 else attempts + 1 end, \
+             sends = case when window_started_at <= $4 then 0 else sends end, \
+             window_started_at = case when window_started_at <= $4 then $5 else window_started_at end, \
+             updated_at = $5 \
+             where pool_id = $1 and username_key = $2 and purpose = $3 and (window_started_at <= $4 or attempts < $6) \
+             returning code_hash, expires_at, attempts, sends, window_started_at",
+        )
+        .bind(pool.as_str())
+        .bind(username_key)
+        .bind(purpose.as_str())
+        .bind(window_over)
+        .bind(now.millis())
+        .bind(domain::user::MAX_ATTEMPTS)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(map)?;
+        if let Some((code_hash, expires_at, attempts, sends, window_started_at)) = row {
+            return Ok(CodeAttempt::Counted(CodeRecord {
+                purpose,
+                code_hash,
+                expires_at: Timestamp(expires_at),
+                attempts,
+                sends,
+                window_started_at: Timestamp(window_started_at),
+            }));
+        }
+        let exists: Option<i64> = sqlx::query_scalar(
+            "select attempts from user_codes where pool_id = $1 and username_key = $2 and purpose = $3",
         )
         .bind(pool.as_str())
         .bind(username_key)
@@ -298,30 +363,7 @@ impl UserStore for SqlStore {
         .fetch_optional(&self.pool)
         .await
         .map_err(map)?;
-        Ok(row.map(|(code_hash, expires_at, attempts)| CodeRecord {
-            purpose,
-            code_hash,
-            expires_at: Timestamp(expires_at),
-            attempts,
-        }))
-    }
-
-    async fn record_code_attempt(
-        &self,
-        pool: &UserPoolId,
-        username_key: &str,
-        purpose: CodePurpose,
-    ) -> Result<(), StoreError> {
-        sqlx::query(
-            "update user_codes set attempts = attempts + 1 where pool_id = $1 and username_key = $2 and purpose = $3",
-        )
-        .bind(pool.as_str())
-        .bind(username_key)
-        .bind(purpose.as_str())
-        .execute(&self.pool)
-        .await
-        .map_err(map)?;
-        Ok(())
+        Ok(if exists.is_some() { CodeAttempt::Exhausted } else { CodeAttempt::Missing })
     }
 
     async fn count_users(&self, pool: &UserPoolId) -> Result<i64, StoreError> {

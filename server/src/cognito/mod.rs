@@ -80,14 +80,14 @@ impl Caller {
 /// `POST /`.
 pub async fn handle(
     State(st): State<CognitoState>,
-    axum::extract::ConnectInfo(peer): axum::extract::ConnectInfo<std::net::SocketAddr>,
+    axum::Extension(source): axum::Extension<domain::limits::Source>,
     method: Method,
     uri: Uri,
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
     let request_id = uuid::Uuid::new_v4().to_string();
-    let mut res = match dispatch(&st, &method, &uri, &headers, &body, peer).await {
+    let mut res = match dispatch(&st, &method, &uri, &headers, &body, source).await {
         Ok(v) => {
             let mut r = v.to_string().into_response();
             r.headers_mut().insert("content-type", HeaderValue::from_static("application/x-amz-json-1.1"));
@@ -114,7 +114,7 @@ async fn dispatch(
     uri: &Uri,
     headers: &HeaderMap,
     body: &[u8],
-    peer: std::net::SocketAddr,
+    source: domain::limits::Source,
 ) -> Result<Value, CognitoError> {
     let target = headers.get("x-amz-target").and_then(|v| v.to_str().ok()).unwrap_or("");
     let action = target
@@ -123,8 +123,25 @@ async fn dispatch(
     let op = model()
         .operation(action)
         .ok_or_else(|| CognitoError::unknown_operation(format!("Unknown operation '{action}'.")))?;
-    let caller =
-        if op.public { Caller::Public } else { Caller::Admin(authenticate(st, method, uri, headers, body).await?) };
+    let caller = if op.public {
+        Caller::Public
+    } else {
+        match authenticate(st, method, uri, headers, body).await {
+            Ok(ctx) => Caller::Admin(ctx),
+            Err(e) => {
+                // A refused signature on a known key is audited (someone holds or probes
+                // that key). Calls naming no key or an unknown one are only logged: they
+                // cost an attacker nothing, so they must not cost us a row each.
+                let key = key_of(headers);
+                if matches!(e.name, "MissingAuthenticationTokenException" | "UnrecognizedClientException") {
+                    tracing::warn!(target: "cognate::audit", source = %source, action, key = %key, refused = e.name, "admin call refused");
+                } else {
+                    st.audit.record_refused(&key, &source.to_string(), action, e.name).await;
+                }
+                return Err(e);
+            }
+        }
+    };
     let body: Value = if body.iter().all(u8::is_ascii_whitespace) {
         Value::Object(Default::default())
     } else {
@@ -136,13 +153,28 @@ async fn dispatch(
         Invalid::Constraints(m) => CognitoError::invalid_parameter(m),
     })?;
     let target = audit_target(&body);
-    let out = actions::run(st, action, &caller, body).await?;
+    let out = actions::run(st, action, &caller, source, body).await;
     if let Caller::Admin(ctx) = &caller {
-        if !is_read(action) {
-            st.audit.record(ctx, &peer.ip().to_string(), action, &target).await;
+        match &out {
+            Ok(_) if !is_read(action) => st.audit.record(ctx, &source.to_string(), action, &target).await,
+            Ok(_) => {}
+            Err(e) => {
+                st.audit.record(ctx, &source.to_string(), &format!("{action} refused: {}", e.name), &target).await
+            }
         }
     }
-    Ok(out)
+    out
+}
+
+/// The access key id an `Authorization` header names (for auditing refused calls),
+/// cut to a sane length; `-` when there is none.
+fn key_of(headers: &HeaderMap) -> String {
+    headers
+        .get("authorization")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| sigv4::parse_authorization(v).ok())
+        .map(|a| a.access_key_id.chars().take(128).collect())
+        .unwrap_or_else(|| "-".into())
 }
 
 /// Actions that change nothing (not audited).

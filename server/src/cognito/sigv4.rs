@@ -146,8 +146,13 @@ pub fn verify(
             "Signature expired: {amz_date} is now earlier or later than the allowed 5 minute window."
         )));
     }
-    if !auth.signed_headers.iter().any(|h| h == "host") {
-        return Err(CognitoError::invalid_signature("'Host' must be a signed header."));
+    // The signature must cover where the request goes, when it was made and which
+    // action it runs: with `x-amz-target` unsigned, a captured request could be replayed
+    // as another action within its window (SECURITY.md J-03).
+    for (name, shown) in [("host", "Host"), ("x-amz-date", "X-Amz-Date"), ("x-amz-target", "X-Amz-Target")] {
+        if !auth.signed_headers.iter().any(|h| h == name) {
+            return Err(CognitoError::invalid_signature(format!("'{shown}' must be a signed header.")));
+        }
     }
     let mut headers: Vec<(&str, &str)> = Vec::with_capacity(auth.signed_headers.len());
     for name in &auth.signed_headers {

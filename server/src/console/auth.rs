@@ -109,7 +109,7 @@ pub async fn setup(
         return back_with(&session, "/admin/setup", error("Fill in every field.", None)).await;
     };
     let typed_email = Some(form.email.trim().chars().take(254).collect::<String>());
-    if !state.setup.check(&form.token) {
+    if !state.setup.check(&form.token, state.services.clock.now()) {
         tracing::warn!("setup attempted with a wrong token");
         return back_with(
             &session,

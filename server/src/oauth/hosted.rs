@@ -9,6 +9,7 @@ use axum::extract::{Query, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use domain::crypto::{ct_eq, random_token};
+use domain::limits::Source;
 use domain::oauth::{Authorization, AuthorizeError, AuthorizeParams};
 use domain::secret::Password;
 use domain::user::{PasswordCheck, UserError};
@@ -386,7 +387,12 @@ pub async fn login_page_get(
 }
 
 /// `POST /login`.
-pub async fn login_post(State(st): State<OAuthState>, headers: HeaderMap, body: axum::body::Bytes) -> Response {
+pub async fn login_post(
+    State(st): State<OAuthState>,
+    axum::Extension(source): axum::Extension<Source>,
+    headers: HeaderMap,
+    body: axum::body::Bytes,
+) -> Response {
     let form = form_fields(&body);
     let params = params_from(&form);
     let a = match page_authorization(&st, &headers, &params).await {
@@ -412,13 +418,16 @@ pub async fn login_post(State(st): State<OAuthState>, headers: HeaderMap, body: 
     if username.is_empty() || password.is_empty() {
         return again("Enter your username and password.".into(), StatusCode::BAD_REQUEST);
     }
-    match st.users.hosted_sign_in(&a.pool, &a.client, &username, Password::new(password)).await {
+    match st.users.hosted_sign_in(&a.pool, &a.client, &username, Password::new(password), source).await {
         Ok(PasswordCheck::Valid(user)) => signed_in(&st, &a, &user).await,
         Ok(PasswordCheck::NewPasswordRequired { session, username, .. }) => {
             let body = super::pages::new_password_page(&a, token.clone(), &session, &username, None);
             with_cookie(html(StatusCode::OK, body, Some(&a.redirect_uri)), set.clone())
         }
         Err(UserError::NotAuthorized(m)) => again(m, StatusCode::BAD_REQUEST),
+        Err(UserError::InvalidParameter(_)) => {
+            again("Enter a valid username (at most 128 characters, no spaces).".into(), StatusCode::BAD_REQUEST)
+        }
         Err(UserError::UserNotFound) => again("User does not exist.".into(), StatusCode::BAD_REQUEST),
         Err(UserError::UserNotConfirmed) => {
             let mut q = param_pairs(&a.params);

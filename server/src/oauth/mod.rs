@@ -292,6 +292,15 @@ pub fn spawn_purge(
                 Ok(n) => tracing::debug!(deleted = n, "expired codes and hosted sessions removed"),
                 Err(e) => tracing::warn!(error = %e, "could not remove expired codes and sessions"),
             }
+            // Lockout counters whose last failure is older than the longest lock can no
+            // longer lock or count (a quiet period that long forgives them).
+            let now = clock.now();
+            let before = domain::Timestamp(now.millis() - domain::throttle::MAX_LOCKOUT.as_millis() as i64);
+            match store.purge_throttles(before, now).await {
+                Ok(0) => {}
+                Ok(n) => tracing::debug!(deleted = n, "stale sign-in counters removed"),
+                Err(e) => tracing::warn!(error = %e, "could not remove stale sign-in counters"),
+            }
         }
     })
 }

@@ -199,7 +199,12 @@ pub async fn signup_get(
 }
 
 /// `POST /signup`.
-pub async fn signup_post(State(st): State<OAuthState>, headers: HeaderMap, body: axum::body::Bytes) -> Response {
+pub async fn signup_post(
+    State(st): State<OAuthState>,
+    axum::Extension(source): axum::Extension<domain::limits::Source>,
+    headers: HeaderMap,
+    body: axum::body::Bytes,
+) -> Response {
     let form = form_fields(&body);
     let a = match page_authorization(&st, &headers, &params_from(&form)).await {
         Ok(a) => a,
@@ -229,7 +234,7 @@ pub async fn signup_post(State(st): State<OAuthState>, headers: HeaderMap, body:
         password: Password::new(password),
         attributes,
     };
-    match st.users.sign_up(req).await {
+    match st.users.sign_up(req, source).await {
         Ok(outcome) => {
             if outcome.confirmed {
                 redirect(
@@ -326,7 +331,12 @@ pub async fn confirm_post(State(st): State<OAuthState>, headers: HeaderMap, body
 /// confirmation code and returns to the confirm page.
 /// (A GET that sends mail: it is idempotent enough and rate-limited by the code rules;
 /// the link is what Cognito's hosted UI offers too.)
-pub async fn resend(State(st): State<OAuthState>, headers: HeaderMap, body: axum::body::Bytes) -> Response {
+pub async fn resend(
+    State(st): State<OAuthState>,
+    axum::Extension(source): axum::Extension<domain::limits::Source>,
+    headers: HeaderMap,
+    body: axum::body::Bytes,
+) -> Response {
     let form = form_fields(&body);
     let a = match page_authorization(&st, &headers, &params_from(&form)).await {
         Ok(a) => a,
@@ -339,7 +349,7 @@ pub async fn resend(State(st): State<OAuthState>, headers: HeaderMap, body: axum
         return respond(&a, set, StatusCode::FORBIDDEN, confirm_page(&a, token, &username, error, false));
     }
     let hash = secret_hash(&st, &a.client, &username);
-    match st.users.resend_confirmation_code(a.client.id.as_str(), hash.as_deref(), &username).await {
+    match st.users.resend_confirmation_code(a.client.id.as_str(), hash.as_deref(), &username, source).await {
         Ok(_) | Err(UserError::UserNotFound) | Err(UserError::InvalidParameter(_)) => redirect(
             &format!("/confirmUser?{}", query(&a, &[("username", &username), ("sent", "1")])),
             StatusCode::SEE_OTHER,
@@ -389,7 +399,12 @@ pub async fn forgot_get(
 }
 
 /// `POST /forgotPassword`.
-pub async fn forgot_post(State(st): State<OAuthState>, headers: HeaderMap, body: axum::body::Bytes) -> Response {
+pub async fn forgot_post(
+    State(st): State<OAuthState>,
+    axum::Extension(source): axum::Extension<domain::limits::Source>,
+    headers: HeaderMap,
+    body: axum::body::Bytes,
+) -> Response {
     let form = form_fields(&body);
     let a = match page_authorization(&st, &headers, &params_from(&form)).await {
         Ok(a) => a,
@@ -404,7 +419,7 @@ pub async fn forgot_post(State(st): State<OAuthState>, headers: HeaderMap, body:
         return again(None, "This page expired. Please try again.".into(), StatusCode::FORBIDDEN);
     }
     let hash = secret_hash(&st, &a.client, &username);
-    match st.users.forgot_password(a.client.id.as_str(), hash.as_deref(), &username).await {
+    match st.users.forgot_password(a.client.id.as_str(), hash.as_deref(), &username, source).await {
         Ok(_) => redirect(
             &format!("/confirmForgotPassword?{}", query(&a, &[("username", &username), ("sent", "1")])),
             StatusCode::SEE_OTHER,

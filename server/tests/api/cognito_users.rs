@@ -298,6 +298,13 @@ async fn codes_allow_five_wrong_guesses_then_refuse() {
         .await
         .unwrap_err();
     assert_eq!(e.code(), Some("LimitExceededException"));
+    // A new code does not buy new guesses within the hour (SECURITY.md A-15)...
+    c.resend_confirmation_code().client_id(&pool.client_id).username("erin").send().await.unwrap();
+    let fresh = app.smtp.next_to("erin@example.com").await.code();
+    let e = c.confirm_sign_up().client_id(&pool.client_id).username("erin").confirmation_code(&fresh).send().await;
+    assert_eq!(e.unwrap_err().code(), Some("LimitExceededException"));
+    // ...after it, a new code works.
+    app.clock.advance(std::time::Duration::from_secs(61 * 60));
     c.resend_confirmation_code().client_id(&pool.client_id).username("erin").send().await.unwrap();
     let fresh = app.smtp.next_to("erin@example.com").await.code();
     c.confirm_sign_up().client_id(&pool.client_id).username("erin").confirmation_code(fresh).send().await.unwrap();

@@ -35,14 +35,28 @@ pub struct Options {
     /// No SMTP at all: development mode, every message goes to the mailbox.
     pub no_smtp: bool,
     pub reuse: Option<(Arc<tempfile::TempDir>, Option<String>)>,
-    /// argon2 workers and queue length; the pool is process-wide, so only the first
+    /// argon2 workers and wait budget; the pool is process-wide, so only the first
     /// application of a test binary sizes it.
-    pub hash_pool: Option<(usize, usize)>,
+    pub hash_pool: Option<(usize, std::time::Duration)>,
+    /// Any other settings a test needs (rate limits, trusted proxies, timeouts).
+    pub configure: Option<Box<dyn FnOnce(&mut Settings) + Send>>,
 }
 
 impl Default for Options {
     fn default() -> Self {
-        Options { bootstrap: true, smtp_down: false, no_smtp: false, reuse: None, hash_pool: None }
+        Options { bootstrap: true, smtp_down: false, no_smtp: false, reuse: None, hash_pool: None, configure: None }
+    }
+}
+
+/// Rate limits high enough that tests which sign up or fail many times from 127.0.0.1
+/// under a clock that stands still never meet them; the tests of the limits themselves
+/// set the defaults back.
+pub fn roomy_limits() -> domain::limits::LimitSettings {
+    domain::limits::LimitSettings {
+        failed_sign_ins_per_source: 60_000,
+        failed_sign_ins_global: 60_000,
+        code_requests_per_source: 60_000,
+        code_requests_global: 60_000,
     }
 }
 
@@ -80,9 +94,13 @@ pub async fn spawn_with(opts: Options) -> TestApp {
     if opts.bootstrap {
         settings.bootstrap_operator = Some((OPERATOR_EMAIL.into(), Password::new(OPERATOR_PASSWORD)));
     }
-    if let Some((workers, queue)) = opts.hash_pool {
+    if let Some((workers, budget)) = opts.hash_pool {
         settings.password_hash_workers = workers;
-        settings.password_hash_queue = queue;
+        settings.password_hash_wait_budget = budget;
+    }
+    settings.limits = roomy_limits();
+    if let Some(configure) = opts.configure {
+        configure(&mut settings);
     }
     let clock = Arc::new(FixedClock::new(SystemClock.now()));
     let app = Application::build_with_clock(settings, clock.clone()).await.expect("application builds");
@@ -111,6 +129,23 @@ pub fn browser_client(address: &str) -> reqwest::Client {
 }
 
 impl TestApp {
+    /// A handle on a server started elsewhere (a child process): only its address is
+    /// real; the clock, mail sink and directory are unused placeholders.
+    pub fn remote(address: &str) -> TestApp {
+        let dir = Arc::new(tempfile::tempdir().expect("tempdir"));
+        TestApp {
+            address: address.to_owned(),
+            client: browser_client(address),
+            setup_token: None,
+            data_dir: dir.path().to_path_buf(),
+            database_url: None,
+            clock: Arc::new(FixedClock::new(SystemClock.now())),
+            smtp: crate::smtp_sink::SmtpSink::detached(),
+            smtp_port: 0,
+            _dir: dir,
+        }
+    }
+
     /// The AWS SDK's Cognito client, pointed at this server and signing with the
     /// bootstrap admin key.
     pub fn cognito(&self) -> aws_sdk_cognitoidentityprovider::Client {

@@ -1,6 +1,7 @@
 //! HTTP integration tests: the real `Application` on a random port with a fresh
 //! database (SQLite, or PostgreSQL when `COGNATE_TEST_POSTGRES_URL` is set).
 
+mod attack;
 mod cognito_groups;
 mod cognito_lifecycle;
 mod cognito_pools;

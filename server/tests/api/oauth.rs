@@ -17,7 +17,7 @@ use serde_json::Value;
 
 pub const CALLBACK: &str = "http://localhost:9999/callback";
 const SIGNED_OUT: &str = "http://localhost:9999/signed-out";
-const PASSWORD: &str = "Correct-Horse-9";
+pub const PASSWORD: &str = "Correct-Horse-9";
 
 pub struct OAuthPool {
     pub pool: String,

@@ -33,6 +33,12 @@ pub struct SmtpSink {
 }
 
 impl SmtpSink {
+    /// A sink that receives nothing (for servers that send mail elsewhere).
+    pub fn detached() -> Arc<SmtpSink> {
+        let (_tx, rx) = mpsc::unbounded_channel();
+        Arc::new(SmtpSink { port: 0, rx: Mutex::new(rx) })
+    }
+
     pub async fn start() -> Arc<SmtpSink> {
         Self::start_on(0).await
     }

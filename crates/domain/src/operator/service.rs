@@ -86,7 +86,7 @@ pub struct OperatorService {
 
 fn throttle_key(email: &str) -> String {
     // Keyed by the normalised text typed, whether or not such an operator exists.
-    format!("operator:{}", email.trim().to_lowercase())
+    throttle::key("operator", &email.trim().to_lowercase())
 }
 
 impl OperatorService {
@@ -190,32 +190,34 @@ impl OperatorService {
     /// Checks an email and password. Unknown emails cost the same argon2 time as wrong
     /// passwords, and both count toward the same throttle.
     pub async fn sign_in(&self, email: &str, password: Password) -> Result<Operator, SignInError> {
-        let key = throttle_key(email);
-        let now = self.clock.now();
-        let state = self.store.find_throttle(&key).await?;
-        if let Some(wait) = throttle::remaining_lockout(state.as_ref(), now) {
-            return Err(SignInError::Throttled(wait));
-        }
+        let reservation = match throttle::reserve(&*self.store, throttle_key(email), self.clock.now()).await {
+            Ok(r) => r,
+            Err(throttle::Refused::Locked(wait)) => return Err(SignInError::Throttled(wait)),
+            Err(throttle::Refused::Store(e)) => return Err(SignInError::Store(e)),
+        };
         let record = match Email::parse(email) {
             Ok(e) => self.store.find_operator_by_email(&e).await?,
             Err(_) => None,
         };
-        let ok = password::verify(password, record.as_ref().map(|r| r.password_hash.clone())).await.map_err(
-            |e| match e {
-                HashError::Busy => SignInError::Busy,
-                HashError::Failed(m) => SignInError::Store(StoreError::Unavailable(m)),
-            },
-        )?;
+        let ok = match password::verify(password, record.as_ref().map(|r| r.password_hash.clone())).await {
+            Ok(ok) => ok,
+            Err(e) => {
+                if let Err(c) = reservation.cancel(&*self.store, self.clock.now()).await {
+                    tracing::warn!(error = %c, "could not give back a sign-in attempt");
+                }
+                return Err(match e {
+                    HashError::Busy => SignInError::Busy,
+                    HashError::Failed(m) => SignInError::Store(StoreError::Unavailable(m)),
+                });
+            }
+        };
         match (ok, record) {
             (true, Some(r)) => {
-                if state.is_some() {
-                    self.store.clear_throttle(&key).await?;
-                }
+                reservation.succeeded(&*self.store, self.clock.now()).await?;
                 Ok(r.operator)
             }
             _ => {
-                let next = throttle::record_failure(state.as_ref(), self.clock.now());
-                self.store.save_throttle(&key, &next).await?;
+                reservation.failed(&*self.store, self.clock.now()).await?;
                 Err(SignInError::InvalidCredentials)
             }
         }

@@ -164,21 +164,33 @@ impl TokenService {
         format!("{}/{}", self.issuer_base, pool.as_str())
     }
 
-    /// The pool's keys (newest first), generating the first one when there is none.
+    /// The pool's keys (newest first), generating the first one when there is none. Only
+    /// for pools known to exist: verification uses [`Self::existing_keys`].
     pub async fn keys(&self, pool: &UserPoolId) -> Result<Arc<Vec<SigningKey>>, TokenError> {
+        if let Some(keys) = self.existing_keys(pool).await? {
+            return Ok(keys);
+        }
+        let now = self.clock.now();
+        let (_, fresh) = SigningKey::generate(&self.master, now)?;
+        self.store.insert_signing_key(pool, &fresh).await?;
+        self.existing_keys(pool).await?.ok_or(TokenError::Invalid("no signing key"))
+    }
+
+    /// The pool's keys as stored, or `None` when it has none (no such pool): reading only,
+    /// so a token naming an unknown pool costs one indexed read and creates nothing.
+    /// Only pools that have keys are cached, so made-up pool ids cannot fill the cache.
+    async fn existing_keys(&self, pool: &UserPoolId) -> Result<Option<Arc<Vec<SigningKey>>>, TokenError> {
         let now = self.clock.now();
         if let Ok(cache) = self.cache.read() {
             if let Some((at, keys)) = cache.get(pool.as_str()) {
                 if now.since(*at) < KEY_CACHE_TTL {
-                    return Ok(keys.clone());
+                    return Ok(Some(keys.clone()));
                 }
             }
         }
-        let mut stored = self.store.signing_keys(pool).await?;
+        let stored = self.store.signing_keys(pool).await?;
         if stored.is_empty() {
-            let (_, fresh) = SigningKey::generate(&self.master, now)?;
-            self.store.insert_signing_key(pool, &fresh).await?;
-            stored = self.store.signing_keys(pool).await?;
+            return Ok(None);
         }
         let keys: Vec<SigningKey> = stored
             .iter()
@@ -189,7 +201,7 @@ impl TokenService {
         if let Ok(mut cache) = self.cache.write() {
             cache.insert(pool.as_str().to_owned(), (now, keys.clone()));
         }
-        Ok(keys)
+        Ok(Some(keys))
     }
 
     /// Rotates the pool's signing key: a new key signs from now on; the old ones stay in
@@ -452,7 +464,7 @@ impl TokenService {
             .and_then(|p| p.strip_prefix('/'))
             .and_then(UserPoolId::parse)
             .ok_or(TokenError::Invalid("Invalid Access Token"))?;
-        let keys = self.keys(&pool_id).await?;
+        let keys = self.existing_keys(&pool_id).await?.ok_or(TokenError::Invalid("Invalid Access Token"))?;
         let key = keys.iter().find(|k| k.kid == parts.kid).ok_or(TokenError::Invalid("Invalid Access Token"))?;
         if !key.verify(&parts.signing_input, &parts.signature) {
             return Err(bad);

@@ -1,5 +1,12 @@
 //! One-time codes sent to users: six digits, stored only as a keyed hash, expiring, with
 //! a limited number of attempts.
+//!
+//! The limits belong to the user and purpose, not to one code (SECURITY.md A-15): wrong
+//! guesses and sends are counted in a window of [`CODE_WINDOW`] that starts with its
+//! first event, and a new code keeps the counts, so asking for code after code does not
+//! buy guesses. A guess is counted before it is compared, in one atomic step, and a
+//! right code is used up in the same transaction as the change it allows, so of any
+//! number of concurrent uses exactly one succeeds (REL-10).
 
 use crate::clock::Timestamp;
 use crate::crypto::MasterKey;
@@ -49,8 +56,12 @@ impl CodePurpose {
     }
 }
 
-/// Wrong guesses allowed before a code is spent.
+/// Guesses (right or wrong) allowed per user and purpose in a window.
 pub const MAX_ATTEMPTS: i64 = 5;
+/// Codes sent per user and purpose in a window.
+pub const MAX_SENDS: i64 = 5;
+/// The window both counts live in.
+pub const CODE_WINDOW: Duration = Duration::from_secs(3600);
 
 /// A code in clear, only between generation and the outgoing message.
 pub struct Code(String);
@@ -76,8 +87,32 @@ pub struct CodeRecord {
     pub code_hash: String,
     /// Expiry.
     pub expires_at: Timestamp,
-    /// Wrong guesses so far.
+    /// Guesses counted in the window.
     pub attempts: i64,
+    /// Codes sent in the window.
+    pub sends: i64,
+    /// When the window began.
+    pub window_started_at: Timestamp,
+}
+
+/// What a guess found.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum CodeAttempt {
+    /// No code was ever sent (or it was used).
+    Missing,
+    /// The window's guesses are used up.
+    Exhausted,
+    /// The guess was counted; here is the code to compare with.
+    Counted(CodeRecord),
+}
+
+/// A right code, to be used up by the write it allows (`UserWrite::consume_code`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CodeUse {
+    /// Purpose.
+    pub purpose: CodePurpose,
+    /// The hash that must still be stored for the write to go through.
+    pub code_hash: String,
 }
 
 fn context(purpose: CodePurpose, pool: &str, username_key: &str) -> String {
@@ -99,6 +134,8 @@ impl CodeRecord {
             code_hash: master.mac(&context(purpose, pool, username_key), code.secret().as_bytes()),
             expires_at: now.plus(purpose.lifetime()),
             attempts: 0,
+            sends: 1,
+            window_started_at: now,
         }
     }
 

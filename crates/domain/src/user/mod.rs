@@ -4,7 +4,7 @@
 mod codes;
 mod service;
 
-pub use codes::{Code, CodePurpose, CodeRecord};
+pub use codes::{Code, CodeAttempt, CodePurpose, CodeRecord, CodeUse, CODE_WINDOW, MAX_ATTEMPTS, MAX_SENDS};
 pub use service::{
     mask, AdminCreateUser, AuthStep, CodeDelivery, DeliveryMedium, MessageAction, PasswordCheck, SignUp, SignUpOutcome,
     UserError, UserService,
@@ -110,6 +110,38 @@ pub fn username_key(config: &PoolConfig, username: &str) -> String {
         username.to_lowercase()
     } else {
         username.to_owned()
+    }
+}
+
+/// The form an unknown sign-in name is counted under: what the lookup compares
+/// (surrounding spaces dropped; lower case where names or e-mail addresses ignore case).
+pub fn lookup_form(config: &PoolConfig, name: &str) -> String {
+    let t = name.trim();
+    if config.case_insensitive() || t.contains('@') {
+        t.to_lowercase()
+    } else {
+        t.to_owned()
+    }
+}
+
+/// The longest user name (Cognito's `UsernameType`).
+pub const MAX_USERNAME_CHARS: usize = 128;
+
+/// Cognito's `UsernameType` rule, on every path that takes a name (the model validator
+/// covers typed members, not `AuthParameters.USERNAME` or the hosted forms): 1 to 128
+/// characters, each a letter, mark, symbol, number or punctuation (no spaces or controls).
+pub fn check_username(name: &str) -> Result<(), service::UserError> {
+    static RULE: std::sync::OnceLock<Option<regex::Regex>> = std::sync::OnceLock::new();
+    let rule = RULE.get_or_init(|| regex::Regex::new(r"^[\p{L}\p{M}\p{S}\p{N}\p{P}]+$").ok());
+    let n = name.chars().count();
+    let ok = (1..=MAX_USERNAME_CHARS).contains(&n) && rule.as_ref().is_some_and(|r| r.is_match(name));
+    if ok {
+        Ok(())
+    } else {
+        Err(service::UserError::InvalidParameter(format!(
+            "1 validation error detected: Value at 'username' failed to satisfy constraint: Member must have length \
+             between 1 and {MAX_USERNAME_CHARS} and satisfy regular expression pattern: [\\p{{L}}\\p{{M}}\\p{{S}}\\p{{N}}\\p{{P}}]+"
+        )))
     }
 }
 

@@ -2,12 +2,15 @@
 //! deletion, and password sign-in with its challenges. Every rule of the Cognito user
 //! lifecycle that the API exposes lives here; the adapter only translates.
 
-use super::codes::MAX_ATTEMPTS;
-use super::{alias_key, username_key, Code, CodePurpose, CodeRecord, User, UserStatus};
+use super::{
+    alias_key, check_username, lookup_form, username_key, Code, CodeAttempt, CodePurpose, CodeRecord, CodeUse, User,
+    UserStatus,
+};
 use crate::access::{AdminCtx, WriteCtx};
 use crate::client::{AppClient, AuthFlow, ClientService};
 use crate::clock::{Clock, Timestamp};
 use crate::crypto::MasterKey;
+use crate::limits::{Limits, Source};
 use crate::message::{render, Channel, OutboundMessage, OutboxRecord};
 use crate::password::{self, PasswordHash};
 use crate::pool::config::{PoolConfig, SignInAttribute};
@@ -85,7 +88,12 @@ pub enum UserError {
 
 impl From<StoreError> for UserError {
     fn from(e: StoreError) -> Self {
-        UserError::Internal(e.to_string())
+        match e {
+            // A concurrent request used the code first: to this one it is no longer valid.
+            StoreError::Conflict(c) if c == "user_codes: used" => UserError::CodeMismatch,
+            StoreError::Conflict(c) if c == "user_codes: send limit" => UserError::LimitExceeded,
+            other => UserError::Internal(other.to_string()),
+        }
     }
 }
 
@@ -249,6 +257,7 @@ pub struct UserService {
     clients: ClientService,
     tokens: TokenService,
     notify: Arc<tokio::sync::Notify>,
+    limits: Arc<Limits>,
 }
 
 /// Masks an email (`a***@e***`) or phone (`+*******1234`) as Cognito does.
@@ -291,7 +300,22 @@ impl UserService {
         clients: ClientService,
         tokens: TokenService,
     ) -> Self {
-        UserService { store, clock, master, pools, clients, tokens, notify: Arc::new(tokio::sync::Notify::new()) }
+        UserService {
+            store,
+            clock,
+            master,
+            pools,
+            clients,
+            tokens,
+            notify: Arc::new(tokio::sync::Notify::new()),
+            limits: Arc::new(Limits::default()),
+        }
+    }
+
+    /// The same service with these rate limits (the default ones otherwise).
+    pub fn with_limits(mut self, limits: Arc<Limits>) -> Self {
+        self.limits = limits;
+        self
     }
 
     /// Woken whenever a message is queued, so the delivery worker need not poll hard.
@@ -326,6 +350,47 @@ impl UserService {
             .find(pool_id)
             .await?
             .ok_or_else(|| UserError::ResourceNotFound(format!("User pool {pool_id} does not exist.")))
+    }
+
+    /// Takes one code-sending request from `source` under the rate limits.
+    fn take_code_request(&self, source: Source) -> Result<(), UserError> {
+        if self.limits.take_code_request(source, self.clock.now()) {
+            Ok(())
+        } else {
+            tracing::info!(target: "cognate::auth", event = "code_request", source = %source, outcome = "throttled_source");
+            Err(UserError::TooManyRequests)
+        }
+    }
+
+    /// The delivery shown when no code is sent but the answer must not say so
+    /// (`PreventUserExistenceErrors`): the shape of a real one, on the pool's first
+    /// recovery medium, with masked characters derived from the name, so asking twice
+    /// gives the same answer and nothing tells it from a real account's.
+    fn simulated_delivery(&self, pool: &UserPool, name: &str) -> CodeDelivery {
+        let mac = self.master.mac(
+            &format!("cognate/simulated_delivery/v1/{}", pool.id.as_str()),
+            lookup_form(&pool.config, name).as_bytes(),
+        );
+        let bytes = mac.as_bytes();
+        let pick = |i: usize, set: &[u8]| char::from(set[usize::from(bytes.get(i).copied().unwrap_or(0)) % set.len()]);
+        let mut recovery = pool.config.account_recovery.clone();
+        recovery.sort_by_key(|r| r.priority);
+        let sms = recovery.first().is_some_and(|r| r.name == "verified_phone_number");
+        if sms {
+            let digits: String = (0..4).map(|i| pick(i, b"0123456789")).collect();
+            CodeDelivery {
+                destination: format!("+*******{digits}"),
+                medium: DeliveryMedium::Sms,
+                attribute: "phone_number".into(),
+            }
+        } else {
+            let letters = b"abcdefghijklmnopqrstuvwxyz";
+            CodeDelivery {
+                destination: format!("{}***@{}***", pick(0, letters), pick(1, letters)),
+                medium: DeliveryMedium::Email,
+                attribute: "email".into(),
+            }
+        }
     }
 
     /// Finds a user by user name, or by an alias / username attribute.
@@ -454,6 +519,7 @@ impl UserService {
             aliases: user.aliases(&pool.config).into_iter().map(|(k, v)| (k.name().to_owned(), v)).collect(),
             index: user.search_index(),
             code: None,
+            consume_code: None,
             clear_codes: Vec::new(),
             outbox: Vec::new(),
         }

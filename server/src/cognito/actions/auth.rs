@@ -2,6 +2,7 @@
 
 use crate::cognito::error::CognitoError;
 use crate::cognito::CognitoState;
+use domain::limits::Source;
 use domain::secret::Password;
 use domain::token::TokenSet;
 use domain::user::AuthStep;
@@ -56,7 +57,12 @@ fn step_out(step: AuthStep) -> Value {
     }
 }
 
-async fn initiate(st: &CognitoState, req: InitiateAuthRequest, admin: bool) -> Result<Value, CognitoError> {
+async fn initiate(
+    st: &CognitoState,
+    req: InitiateAuthRequest,
+    admin: bool,
+    source: Source,
+) -> Result<Value, CognitoError> {
     let p = req.auth_parameters.unwrap_or_default();
     let param = |k: &str| p.get(k).map(String::as_str);
     let missing = |k: &str| CognitoError::invalid_parameter(format!("Missing required parameter {k}"));
@@ -72,6 +78,7 @@ async fn initiate(st: &CognitoState, req: InitiateAuthRequest, admin: bool) -> R
                     username,
                     Password::new(password),
                     param("SECRET_HASH"),
+                    source,
                 )
                 .await?;
             Ok(step_out(step))
@@ -87,19 +94,20 @@ async fn initiate(st: &CognitoState, req: InitiateAuthRequest, admin: bool) -> R
     }
 }
 
-pub async fn initiate_auth(st: &CognitoState, req: InitiateAuthRequest) -> Result<Value, CognitoError> {
-    initiate(st, req, false).await
+pub async fn initiate_auth(st: &CognitoState, req: InitiateAuthRequest, source: Source) -> Result<Value, CognitoError> {
+    initiate(st, req, false, source).await
 }
 
 pub async fn admin_initiate_auth(
     st: &CognitoState,
     _ctx: &AdminCtx,
     req: InitiateAuthRequest,
+    source: Source,
 ) -> Result<Value, CognitoError> {
     if req.user_pool_id.is_none() {
         return Err(CognitoError::invalid_parameter("UserPoolId is required."));
     }
-    initiate(st, req, true).await
+    initiate(st, req, true, source).await
 }
 
 pub async fn respond_to_auth_challenge(st: &CognitoState, req: RespondRequest) -> Result<Value, CognitoError> {

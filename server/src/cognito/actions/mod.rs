@@ -20,7 +20,13 @@ pub fn writer(ctx: &domain::AdminCtx) -> Result<domain::access::WriteCtx, Cognit
 }
 
 /// Runs `action` with a validated body.
-pub async fn run(st: &CognitoState, action: &str, caller: &Caller, body: Value) -> Result<Value, CognitoError> {
+pub async fn run(
+    st: &CognitoState,
+    action: &str,
+    caller: &Caller,
+    source: domain::limits::Source,
+    body: Value,
+) -> Result<Value, CognitoError> {
     match action {
         "CreateUserPool" => out(pools::create_user_pool(st, caller.admin()?, parse(body)?).await?),
         "DescribeUserPool" => out(pools::describe_user_pool(st, caller.admin()?, parse(body)?).await?),
@@ -33,24 +39,26 @@ pub async fn run(st: &CognitoState, action: &str, caller: &Caller, body: Value) 
         "UpdateUserPoolClient" => out(clients::update_user_pool_client(st, caller.admin()?, parse(body)?).await?),
         "DeleteUserPoolClient" => out(clients::delete_user_pool_client(st, caller.admin()?, parse(body)?).await?),
         "ListUserPoolClients" => out(clients::list_user_pool_clients(st, caller.admin()?, parse(body)?).await?),
-        "SignUp" => users::sign_up(st, parse(body)?).await,
+        "SignUp" => users::sign_up(st, parse(body)?, source).await,
         "ConfirmSignUp" => users::confirm_sign_up(st, parse(body)?).await,
-        "ResendConfirmationCode" => users::resend_confirmation_code(st, parse(body)?).await,
+        "ResendConfirmationCode" => users::resend_confirmation_code(st, parse(body)?, source).await,
         "GetUser" => users::get_user(st, parse(body)?).await,
-        "InitiateAuth" => auth::initiate_auth(st, parse(body)?).await,
+        "InitiateAuth" => auth::initiate_auth(st, parse(body)?, source).await,
         "RespondToAuthChallenge" => auth::respond_to_auth_challenge(st, parse(body)?).await,
-        "AdminInitiateAuth" => auth::admin_initiate_auth(st, caller.admin()?, parse(body)?).await,
+        "AdminInitiateAuth" => auth::admin_initiate_auth(st, caller.admin()?, parse(body)?, source).await,
         "AdminRespondToAuthChallenge" => auth::admin_respond_to_auth_challenge(st, caller.admin()?, parse(body)?).await,
         "AdminCreateUser" => users::admin_create_user(st, caller.admin()?, parse(body)?).await,
         "AdminGetUser" => users::admin_get_user(st, caller.admin()?, parse(body)?).await,
         "AdminDeleteUser" => users::admin_delete_user(st, caller.admin()?, parse(body)?).await,
         "AdminConfirmSignUp" => users::admin_confirm_sign_up(st, caller.admin()?, parse(body)?).await,
-        "ForgotPassword" => users::forgot_password(st, parse(body)?).await,
+        "ForgotPassword" => users::forgot_password(st, parse(body)?, source).await,
         "ConfirmForgotPassword" => users::confirm_forgot_password(st, parse(body)?).await,
         "ChangePassword" => users::change_password(st, parse(body)?).await,
         "UpdateUserAttributes" => users::update_user_attributes(st, parse(body)?).await,
         "DeleteUserAttributes" => users::delete_user_attributes(st, parse(body)?).await,
-        "GetUserAttributeVerificationCode" => users::get_user_attribute_verification_code(st, parse(body)?).await,
+        "GetUserAttributeVerificationCode" => {
+            users::get_user_attribute_verification_code(st, parse(body)?, source).await
+        }
         "VerifyUserAttribute" => users::verify_user_attribute(st, parse(body)?).await,
         "DeleteUser" => users::delete_user(st, parse(body)?).await,
         "GlobalSignOut" => users::global_sign_out(st, parse(body)?).await,

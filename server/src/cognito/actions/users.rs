@@ -5,6 +5,7 @@ use crate::cognito::actions::writer;
 use crate::cognito::error::CognitoError;
 use crate::cognito::wire::date;
 use crate::cognito::CognitoState;
+use domain::limits::Source;
 use domain::secret::Password;
 use domain::user::{AdminCreateUser, CodeDelivery, DeliveryMedium, MessageAction, SignUp, User, UserError};
 use domain::AdminCtx;
@@ -73,7 +74,7 @@ pub struct SignUpRequest {
     user_attributes: Option<Vec<AttributeWire>>,
 }
 
-pub async fn sign_up(st: &CognitoState, req: SignUpRequest) -> Result<Value, CognitoError> {
+pub async fn sign_up(st: &CognitoState, req: SignUpRequest, source: Source) -> Result<Value, CognitoError> {
     let password = req.password.filter(|p| !p.is_empty()).ok_or_else(|| {
         CognitoError::invalid_parameter(
             "1 validation error detected: Value at 'password' failed to satisfy constraint: Member must not be null",
@@ -81,13 +82,16 @@ pub async fn sign_up(st: &CognitoState, req: SignUpRequest) -> Result<Value, Cog
     })?;
     let outcome = st
         .users
-        .sign_up(SignUp {
-            client_id: req.client_id,
-            secret_hash: req.secret_hash,
-            username: req.username,
-            password: Password::new(password),
-            attributes: attrs_in(req.user_attributes),
-        })
+        .sign_up(
+            SignUp {
+                client_id: req.client_id,
+                secret_hash: req.secret_hash,
+                username: req.username,
+                password: Password::new(password),
+                attributes: attrs_in(req.user_attributes),
+            },
+            source,
+        )
         .await?;
     let mut out = json!({ "UserConfirmed": outcome.confirmed, "UserSub": outcome.sub });
     if let Some(d) = &outcome.delivery {
@@ -122,8 +126,13 @@ pub struct ResendRequest {
     username: String,
 }
 
-pub async fn resend_confirmation_code(st: &CognitoState, req: ResendRequest) -> Result<Value, CognitoError> {
-    let d = st.users.resend_confirmation_code(&req.client_id, req.secret_hash.as_deref(), &req.username).await?;
+pub async fn resend_confirmation_code(
+    st: &CognitoState,
+    req: ResendRequest,
+    source: Source,
+) -> Result<Value, CognitoError> {
+    let d =
+        st.users.resend_confirmation_code(&req.client_id, req.secret_hash.as_deref(), &req.username, source).await?;
     Ok(match d {
         Some(d) => json!({ "CodeDeliveryDetails": delivery_out(&d) }),
         None => json!({}),
@@ -137,7 +146,7 @@ pub struct AccessTokenRequest {
 }
 
 pub async fn get_user(st: &CognitoState, req: AccessTokenRequest) -> Result<Value, CognitoError> {
-    let (user, _) = st.users.from_access_token(&req.access_token).await?;
+    let user = st.users.get_own_user(&req.access_token).await?;
     Ok(json!({ "Username": user.username, "UserAttributes": attrs_out(&user) }))
 }
 
@@ -263,8 +272,12 @@ pub struct ForgotPasswordRequest {
     username: String,
 }
 
-pub async fn forgot_password(st: &CognitoState, req: ForgotPasswordRequest) -> Result<Value, CognitoError> {
-    let d = st.users.forgot_password(&req.client_id, req.secret_hash.as_deref(), &req.username).await?;
+pub async fn forgot_password(
+    st: &CognitoState,
+    req: ForgotPasswordRequest,
+    source: Source,
+) -> Result<Value, CognitoError> {
+    let d = st.users.forgot_password(&req.client_id, req.secret_hash.as_deref(), &req.username, source).await?;
     Ok(json!({ "CodeDeliveryDetails": delivery_out(&d) }))
 }
 
@@ -353,8 +366,9 @@ pub struct AttributeCodeRequest {
 pub async fn get_user_attribute_verification_code(
     st: &CognitoState,
     req: AttributeCodeRequest,
+    source: Source,
 ) -> Result<Value, CognitoError> {
-    let d = st.users.send_attribute_code(&req.access_token, &req.attribute_name).await?;
+    let d = st.users.send_attribute_code(&req.access_token, &req.attribute_name, source).await?;
     Ok(json!({ "CodeDeliveryDetails": delivery_out(&d) }))
 }
 

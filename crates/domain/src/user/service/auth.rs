@@ -15,6 +15,35 @@ struct ChallengeSession {
 
 const SESSION_CONTEXT: &str = "cognate/auth_session/v1";
 
+/// One sign-in attempt, for the structured event log (SECURITY.md L-01): pool, client,
+/// the user's `sub` or a digest of the typed name, the source and the outcome. Never the
+/// password, and never the typed name itself (it may be a password typed in the wrong
+/// field).
+struct AuthEvent<'a> {
+    pool: &'a UserPool,
+    client: &'a str,
+    typed: &'a str,
+    source: Source,
+}
+
+impl AuthEvent<'_> {
+    fn log(&self, user: Option<&User>, outcome: &str) {
+        let who = match user {
+            Some(u) => format!("sub:{}", u.sub),
+            None => format!("name:{}", &throttle::key("event", self.typed)[..16]),
+        };
+        tracing::info!(
+            target: "cognate::auth",
+            event = "sign_in",
+            pool = self.pool.id.as_str(),
+            client = self.client,
+            user = %who,
+            source = %self.source,
+            outcome,
+        );
+    }
+}
+
 impl UserService {
     /// The user an access token belongs to (GetUser and other token-authorised actions).
     pub async fn from_access_token(&self, token: &str) -> Result<(User, AccessClaims), UserError> {
@@ -33,6 +62,7 @@ impl UserService {
         username: &str,
         password: Password,
         secret_hash: Option<&str>,
+        source: Source,
     ) -> Result<AuthStep, UserError> {
         let (client, pool) = self.client_and_pool(client_id).await?;
         if let Some(p) = pool_id {
@@ -49,7 +79,7 @@ impl UserService {
             return Err(UserError::InvalidParameter(format!("{flow_name} flow not enabled for this client")));
         }
         self.check_secret(&client, username, secret_hash)?;
-        let user = match self.check_password(&pool, &client, username, password).await? {
+        let user = match self.check_password(&pool, &client, username, password, source).await? {
             PasswordCheck::Valid(user) => user,
             PasswordCheck::NewPasswordRequired { session, username, required_attributes, user_attributes } => {
                 return Ok(AuthStep::NewPasswordRequired { session, username, required_attributes, user_attributes })
@@ -69,41 +99,108 @@ impl UserService {
         client: &AppClient,
         username: &str,
         password: Password,
+        source: Source,
     ) -> Result<PasswordCheck, UserError> {
-        self.check_password(pool, client, username, password).await
+        self.check_password(pool, client, username, password, source).await
     }
 
-    /// Password check shared by every sign-in path: lockout, dummy-hash timing for
-    /// unknown users, user status.
+    /// The lockout key of a sign-in: the account when the name resolves to one (however
+    /// it was spelled: `Victim@x.com`, ` victim@x.com` and the user name share it), else
+    /// the normalised form the lookup used, so an unknown name locks like a known one.
+    pub(super) fn lockout_key(&self, pool: &UserPool, typed: &str, user: Option<&User>) -> String {
+        match user {
+            Some(u) => throttle::key("user", &format!("{}\0{}", pool.id.as_str(), u.sub)),
+            None => throttle::key("name", &format!("{}\0{}", pool.id.as_str(), lookup_form(&pool.config, typed))),
+        }
+    }
+
+    /// Reserves a password attempt on the account's lockout: refused while locked
+    /// ("Password attempts exceeded", whatever the password).
+    pub(super) async fn reserve_attempt(&self, key: String) -> Result<throttle::Reservation, UserError> {
+        match throttle::reserve(&*self.store, key, self.clock.now()).await {
+            Ok(r) => Ok(r),
+            Err(throttle::Refused::Locked(_)) => Err(UserError::NotAuthorized("Password attempts exceeded".into())),
+            Err(throttle::Refused::Store(e)) => Err(e.into()),
+        }
+    }
+
+    /// Verifies `password` against `hash` under a reserved attempt and settles it: a
+    /// wrong password is a failure, a hashing or storage failure counts neither way.
+    /// (Whether a right password may sign in is decided after; it is a success here.)
+    pub(super) async fn verify_reserved(
+        &self,
+        reservation: throttle::Reservation,
+        password: Password,
+        hash: Option<PasswordHash>,
+    ) -> Result<bool, UserError> {
+        let store = &*self.store;
+        match password::verify(password, hash).await {
+            Ok(true) => {
+                reservation.succeeded(store, self.clock.now()).await?;
+                Ok(true)
+            }
+            Ok(false) => {
+                reservation.failed(store, self.clock.now()).await?;
+                Ok(false)
+            }
+            Err(e) => {
+                if let Err(c) = reservation.cancel(store, self.clock.now()).await {
+                    tracing::warn!(error = %c, "could not give back a sign-in attempt");
+                }
+                Err(e.into())
+            }
+        }
+    }
+
+    /// Password check shared by every sign-in path: user-name rules, source limits,
+    /// the account lockout (reserved before the hash), dummy-hash timing for unknown
+    /// users, user status; every outcome is logged as an event.
     async fn check_password(
         &self,
         pool: &UserPool,
         client: &AppClient,
         username: &str,
         password: Password,
+        source: Source,
     ) -> Result<PasswordCheck, UserError> {
-        let (pool, client) = (pool.clone(), client.clone());
-        let key = format!("user:{}:{}", pool.id.as_str(), username_key(&pool.config, username));
+        let event = AuthEvent { pool, client: client.id.as_str(), typed: username, source };
+        check_username(username)?;
         let now = self.clock.now();
-        let state = self.store.find_throttle(&key).await?;
-        if throttle::remaining_lockout(state.as_ref(), now).is_some() {
-            return Err(UserError::NotAuthorized("Password attempts exceeded".into()));
+        if !self.limits.may_sign_in(source, now) {
+            event.log(None, "throttled_source");
+            return Err(UserError::TooManyRequests);
         }
-        let user = self.lookup(&pool, username).await?;
+        let user = self.lookup(pool, username).await?;
+        let reservation = match self.reserve_attempt(self.lockout_key(pool, username, user.as_ref())).await {
+            Ok(r) => r,
+            Err(e) => {
+                event.log(user.as_ref(), "locked");
+                return Err(e);
+            }
+        };
         let hash: Option<PasswordHash> = user.as_ref().and_then(|u| u.password_hash.clone());
-        let ok = password::verify(password, hash).await?;
+        let ok = self.verify_reserved(reservation, password, hash).await?;
         let exists = user.is_some();
         let Some(user) = user.filter(|_| ok) else {
-            let next = throttle::record_failure(state.as_ref(), self.clock.now());
-            self.store.save_throttle(&key, &next).await?;
+            self.limits.failed_sign_in(source, self.clock.now());
+            event.log(None, if exists { "wrong_password" } else { "unknown_user" });
             if !exists && !client.config.prevent_user_existence_errors {
                 return Err(UserError::UserNotFound);
             }
             return Err(UserError::NotAuthorized("Incorrect username or password.".into()));
         };
-        if state.is_some() {
-            self.store.clear_throttle(&key).await?;
-        }
+        let outcome = if !user.enabled {
+            "disabled"
+        } else {
+            match user.status {
+                UserStatus::Unconfirmed => "unconfirmed",
+                UserStatus::ResetRequired => "reset_required",
+                UserStatus::ForceChangePassword => "new_password_required",
+                UserStatus::Confirmed | UserStatus::ExternalProvider => "password_verified",
+            }
+        };
+        event.log(Some(&user), outcome);
+        let (pool, client) = (pool.clone(), client.clone());
         if !user.enabled {
             return Err(UserError::NotAuthorized("User is disabled.".into()));
         }

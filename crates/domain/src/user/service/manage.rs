@@ -180,36 +180,44 @@ impl UserService {
         Ok(Some(delivery))
     }
 
-    /// ForgotPassword.
+    /// ForgotPassword. With `PreventUserExistenceErrors` every name gets the same answer
+    /// (SECURITY.md A-03): an unknown name, a disabled user, a user without a verified
+    /// channel and a user whose sends are used up all see a delivery of the same shape,
+    /// and nothing is sent to any of them.
     pub async fn forgot_password(
         &self,
         client_id: &str,
         secret_hash: Option<&str>,
         username: &str,
+        source: Source,
     ) -> Result<CodeDelivery, UserError> {
         let (client, pool) = self.client_and_pool(client_id).await?;
         self.check_secret(&client, username, secret_hash)?;
-        let Some(mut user) = self.lookup(&pool, username).await? else {
-            if client.config.prevent_user_existence_errors {
-                return Ok(CodeDelivery {
-                    destination: mask(username),
-                    medium: DeliveryMedium::Email,
-                    attribute: "email".into(),
-                });
-            }
-            return Err(UserError::UserNotFound);
-        };
-        if !user.enabled {
-            return Err(UserError::NotAuthorized("User is disabled.".into()));
-        }
+        check_username(username)?;
         if pool.config.account_recovery.iter().any(|r| r.name == "admin_only") {
             return Err(UserError::NotAuthorized("Contact administrator to reset password.".into()));
         }
-        self.queue_reset_code(&pool, &mut user).await?.ok_or_else(|| {
-            UserError::InvalidParameter(
+        self.take_code_request(source)?;
+        let hide = client.config.prevent_user_existence_errors;
+        let Some(mut user) = self.lookup(&pool, username).await? else {
+            return if hide { Ok(self.simulated_delivery(&pool, username)) } else { Err(UserError::UserNotFound) };
+        };
+        if !user.enabled {
+            return if hide {
+                Ok(self.simulated_delivery(&pool, username))
+            } else {
+                Err(UserError::NotAuthorized("User is disabled.".into()))
+            };
+        }
+        match self.queue_reset_code(&pool, &mut user).await {
+            Ok(Some(d)) => Ok(d),
+            Ok(None) if hide => Ok(self.simulated_delivery(&pool, username)),
+            Ok(None) => Err(UserError::InvalidParameter(
                 "Cannot reset password for the user as there is no registered/verified email or phone_number".into(),
-            )
-        })
+            )),
+            Err(UserError::LimitExceeded) if hide => Ok(self.simulated_delivery(&pool, username)),
+            Err(e) => Err(e),
+        }
     }
 
     /// ConfirmForgotPassword: the code, then the new password; every session ends.
@@ -230,7 +238,7 @@ impl UserService {
                 UserError::UserNotFound
             });
         };
-        self.check_code(&pool, &user, CodePurpose::ForgotPassword, code).await?;
+        let code = self.take_code(&pool, &user, CodePurpose::ForgotPassword, code).await?;
         self.apply_password(&pool, &mut user, password, NewPassword::Permanent).await?;
         if user.status == UserStatus::Unconfirmed {
             // Receiving the code proves the channel, as Cognito treats it.
@@ -238,7 +246,7 @@ impl UserService {
         }
         self.sign_out_everywhere(&mut user).await?;
         let mut w = self.write(&pool, &user);
-        w.clear_codes.push(CodePurpose::ForgotPassword);
+        w.consume_code = Some(code);
         self.save(&pool, &w).await
     }
 
@@ -251,7 +259,10 @@ impl UserService {
     ) -> Result<(), UserError> {
         let (mut user, _) = self.from_access_token(access_token).await?;
         let pool = self.pool(user.pool_id.as_str()).await?;
-        if !password::verify(previous, user.password_hash.clone()).await? {
+        // A wrong current password counts toward the account's lockout like a failed
+        // sign-in (SECURITY.md A-12): a stolen access token cannot grind the password.
+        let reservation = self.reserve_attempt(self.lockout_key(&pool, &user.username, Some(&user))).await?;
+        if !self.verify_reserved(reservation, previous, user.password_hash.clone()).await? {
             return Err(UserError::NotAuthorized("Incorrect username or password.".into()));
         }
         self.apply_password(&pool, &mut user, proposed, NewPassword::Permanent).await?;
@@ -369,10 +380,37 @@ impl UserService {
         self.update_attributes(&pool, &mut user, changes, true, None).await.map(|_| ())
     }
 
-    async fn delete_attributes(&self, pool: &UserPool, user: &mut User, names: &[String]) -> Result<(), UserError> {
+    /// Deletes attributes. Through an access token (`client` given) the same rules hold
+    /// as for UpdateUserAttributes: developer-only and `*_verified` attributes are not
+    /// the user's to touch, immutable ones cannot change, and the client's
+    /// `WriteAttributes` apply.
+    async fn delete_attributes(
+        &self,
+        pool: &UserPool,
+        user: &mut User,
+        names: &[String],
+        client: Option<&AppClient>,
+    ) -> Result<(), UserError> {
+        let unauthorized =
+            |n: &str| UserError::NotAuthorized(format!("A client attempted to write unauthorized attribute {n}"));
         for n in names {
             if n == "sub" {
                 return Err(UserError::InvalidParameter("Cannot delete the sub attribute.".into()));
+            }
+            if let Some(c) = client {
+                let def = pool.config.attribute(n);
+                if n.starts_with("dev:") || n.ends_with("_verified") || def.is_some_and(|d| d.developer_only) {
+                    return Err(unauthorized(n));
+                }
+                if def.is_some_and(|d| !d.mutable) {
+                    return Err(UserError::InvalidParameter(format!(
+                        "Cannot modify an already provided {n} attribute."
+                    )));
+                }
+                let allowed = &c.config.write_attributes;
+                if !allowed.is_empty() && !allowed.iter().any(|a| a == n) {
+                    return Err(unauthorized(n));
+                }
             }
             if let Some(def) = pool.config.attribute(n) {
                 if def.required {
@@ -395,9 +433,28 @@ impl UserService {
 
     /// DeleteUserAttributes (access token).
     pub async fn delete_own_attributes(&self, access_token: &str, names: &[String]) -> Result<(), UserError> {
-        let (mut user, _) = self.from_access_token(access_token).await?;
+        let (mut user, claims) = self.from_access_token(access_token).await?;
         let pool = self.pool(user.pool_id.as_str()).await?;
-        self.delete_attributes(&pool, &mut user, names).await
+        let client = self.own_client(&claims.client_id).await?;
+        self.delete_attributes(&pool, &mut user, names, Some(&client)).await
+    }
+
+    /// The app client an access token was issued to (it must still exist).
+    async fn own_client(&self, client_id: &str) -> Result<AppClient, UserError> {
+        self.clients
+            .find(client_id)
+            .await?
+            .ok_or_else(|| UserError::NotAuthorized("Access Token has been revoked".into()))
+    }
+
+    /// GetUser: the user behind an access token, with only the attributes its client may
+    /// read (`ReadAttributes`, never developer-only ones), as in its tokens.
+    pub async fn get_own_user(&self, access_token: &str) -> Result<User, UserError> {
+        let (mut user, claims) = self.from_access_token(access_token).await?;
+        let client = self.own_client(&claims.client_id).await?;
+        let readable = crate::token::readable_claims(&user, &client.config.read_attributes);
+        user.attributes.retain(|name, _| readable.contains_key(name));
+        Ok(user)
     }
 
     /// AdminDeleteUserAttributes.
@@ -410,13 +467,19 @@ impl UserService {
     ) -> Result<(), UserError> {
         let pool = self.pool(pool_id).await?;
         let mut user = self.lookup(&pool, username).await?.ok_or(UserError::UserNotFound)?;
-        self.delete_attributes(&pool, &mut user, names).await
+        self.delete_attributes(&pool, &mut user, names, None).await
     }
 
     /// GetUserAttributeVerificationCode (access token).
-    pub async fn send_attribute_code(&self, access_token: &str, attribute: &str) -> Result<CodeDelivery, UserError> {
+    pub async fn send_attribute_code(
+        &self,
+        access_token: &str,
+        attribute: &str,
+        source: Source,
+    ) -> Result<CodeDelivery, UserError> {
         let (user, _) = self.from_access_token(access_token).await?;
         let pool = self.pool(user.pool_id.as_str()).await?;
+        self.take_code_request(source)?;
         let code = Code::generate();
         let (msg, d) = self.attribute_code_message(&pool, &user, attribute, &code, None, true)?;
         let purpose = if attribute == "email" { CodePurpose::VerifyEmail } else { CodePurpose::VerifyPhone };
@@ -438,14 +501,14 @@ impl UserService {
             "phone_number" => CodePurpose::VerifyPhone,
             other => return Err(UserError::InvalidParameter(format!("{other} cannot be verified."))),
         };
-        self.check_code(&pool, &user, purpose, code).await?;
+        let code = self.take_code(&pool, &user, purpose, code).await?;
         if let Some(new_value) = user.pending_attributes.remove(attribute) {
             user.attributes.insert(attribute.to_owned(), new_value);
         }
         user.attributes.insert(format!("{attribute}_verified"), "true".into());
         user.updated_at = self.clock.now();
         let mut w = self.write(&pool, &user);
-        w.clear_codes.push(purpose);
+        w.consume_code = Some(code);
         self.save(&pool, &w).await
     }
 

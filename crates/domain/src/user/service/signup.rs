@@ -4,10 +4,12 @@
 use super::*;
 
 impl UserService {
-    /// SignUp.
-    pub async fn sign_up(&self, req: SignUp) -> Result<SignUpOutcome, UserError> {
+    /// SignUp. It sends a code, so it counts as a code request from `source`.
+    pub async fn sign_up(&self, req: SignUp, source: Source) -> Result<SignUpOutcome, UserError> {
         let (client, pool) = self.client_and_pool(&req.client_id).await?;
         self.check_secret(&client, &req.username, req.secret_hash.as_deref())?;
+        check_username(&req.username)?;
+        self.take_code_request(source)?;
         if pool.config.allow_admin_create_user_only {
             return Err(UserError::NotAuthorized("SignUp is not permitted for this user pool".into()));
         }
@@ -65,28 +67,28 @@ impl UserService {
         Ok(SignUpOutcome { sub, confirmed: false, delivery })
     }
 
-    /// Checks a code; on a wrong guess counts the attempt.
-    pub(super) async fn check_code(
+    /// Counts a guess at `user`'s code for `purpose` and checks it: the right code comes
+    /// back as a [`CodeUse`] for the write it allows, which uses it up.
+    pub(super) async fn take_code(
         &self,
         pool: &UserPool,
         user: &User,
         purpose: CodePurpose,
         guess: &str,
-    ) -> Result<(), UserError> {
-        let Some(record) = self.store.find_code(&pool.id, &user.username_key, purpose).await? else {
-            return Err(UserError::ExpiredCode);
+    ) -> Result<CodeUse, UserError> {
+        let now = self.clock.now();
+        let record = match self.store.count_code_attempt(&pool.id, &user.username_key, purpose, now).await? {
+            CodeAttempt::Missing => return Err(UserError::ExpiredCode),
+            CodeAttempt::Exhausted => return Err(UserError::LimitExceeded),
+            CodeAttempt::Counted(r) => r,
         };
-        if record.attempts >= MAX_ATTEMPTS {
-            return Err(UserError::LimitExceeded);
-        }
-        if record.expires_at <= self.clock.now() {
+        if record.expires_at <= now {
             return Err(UserError::ExpiredCode);
         }
         if !record.matches(&self.master, pool.id.as_str(), &user.username_key, guess) {
-            self.store.record_code_attempt(&pool.id, &user.username_key, purpose).await?;
             return Err(UserError::CodeMismatch);
         }
-        Ok(())
+        Ok(CodeUse { purpose, code_hash: record.code_hash })
     }
 
     /// ConfirmSignUp.
@@ -113,19 +115,20 @@ impl UserService {
                 user.status.as_str()
             )));
         }
-        self.check_code(&pool, &user, CodePurpose::SignUp, code).await?;
-        self.confirm(&pool, &mut user, true, force_alias_creation).await
+        let code = self.take_code(&pool, &user, CodePurpose::SignUp, code).await?;
+        self.confirm(&pool, &mut user, Some(code), force_alias_creation).await
     }
 
     async fn confirm(
         &self,
         pool: &UserPool,
         user: &mut User,
-        verify_channel: bool,
+        code: Option<CodeUse>,
         force_alias: bool,
     ) -> Result<(), UserError> {
         user.status = UserStatus::Confirmed;
-        if verify_channel {
+        // A code proves the channel it went to; an administrator's confirmation does not.
+        if code.is_some() {
             let c = &pool.config;
             if c.auto_verified_attributes.iter().any(|a| a == "email") && user.attr("email").is_some() {
                 user.attributes.insert("email_verified".into(), "true".into());
@@ -137,7 +140,10 @@ impl UserService {
         }
         user.updated_at = self.clock.now();
         let mut w = self.write(pool, user);
-        w.clear_codes.push(CodePurpose::SignUp);
+        match code {
+            Some(c) => w.consume_code = Some(c),
+            None => w.clear_codes.push(CodePurpose::SignUp),
+        }
         match self.store.update_user(&w).await {
             Ok(true) => Ok(()),
             Ok(false) => Err(UserError::UserNotFound),
@@ -168,31 +174,36 @@ impl UserService {
         Ok(())
     }
 
-    /// ResendConfirmationCode.
+    /// ResendConfirmationCode. With `PreventUserExistenceErrors` an unknown name, a
+    /// user without a channel and a user whose sends are used up get a delivery of the
+    /// same shape as a real one, and nothing is sent.
     pub async fn resend_confirmation_code(
         &self,
         client_id: &str,
         secret_hash: Option<&str>,
         username: &str,
+        source: Source,
     ) -> Result<Option<CodeDelivery>, UserError> {
         let (client, pool) = self.client_and_pool(client_id).await?;
         self.check_secret(&client, username, secret_hash)?;
+        check_username(username)?;
+        self.take_code_request(source)?;
+        let hide = client.config.prevent_user_existence_errors;
         let Some(user) = self.lookup(&pool, username).await? else {
-            if client.config.prevent_user_existence_errors {
-                // Answer as if a code went out, so the response reveals nothing.
-                return Ok(Some(CodeDelivery {
-                    destination: mask(username),
-                    medium: DeliveryMedium::Email,
-                    attribute: "email".into(),
-                }));
-            }
-            return Err(UserError::UserNotFound);
+            return if hide {
+                Ok(Some(self.simulated_delivery(&pool, username)))
+            } else {
+                Err(UserError::UserNotFound)
+            };
         };
         if user.status != UserStatus::Unconfirmed {
             return Err(UserError::InvalidParameter("User is already confirmed.".into()));
         }
         let code = Code::generate();
         let Some((msg, delivery)) = self.verification_message(&pool, &user, &code) else {
+            if hide {
+                return Ok(Some(self.simulated_delivery(&pool, username)));
+            }
             return Err(UserError::InvalidParameter("There is no verified channel to send a code to.".into()));
         };
         let mut w = self.write(&pool, &user);
@@ -205,7 +216,13 @@ impl UserService {
             self.clock.now(),
         ));
         self.queue(&mut w, msg);
-        self.store.update_user(&w).await?;
+        match self.store.update_user(&w).await {
+            Ok(_) => {}
+            Err(e) => match UserError::from(e) {
+                UserError::LimitExceeded if hide => return Ok(Some(delivery)),
+                other => return Err(other),
+            },
+        }
         self.notify.notify_one();
         Ok(Some(delivery))
     }
@@ -220,6 +237,6 @@ impl UserService {
                 user.status.as_str()
             )));
         }
-        self.confirm(&pool, &mut user, false, false).await
+        self.confirm(&pool, &mut user, None, false).await
     }
 }
