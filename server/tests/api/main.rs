@@ -13,4 +13,5 @@ mod console_pools;
 mod helpers;
 mod oauth;
 mod platform;
+mod resilience;
 mod smtp_sink;
