@@ -65,6 +65,10 @@ export default defineConfig({
       // The hosted-page tests run an SMTP sink on this port (tests/hosted/mail.ts).
       COGNATE_SMTP_URL: `smtp://127.0.0.1:${smtpPort}`,
       COGNATE_EMAIL_FROM: "no-reply@cognate.test",
+      // Every browser and SDK call here comes from 127.0.0.1: the per-source limits
+      // (tested in server/tests/api/attack.rs) would otherwise meet the whole suite.
+      COGNATE_CODE_REQUESTS_PER_SOURCE: "6000",
+      COGNATE_FAILED_SIGN_INS_PER_SOURCE: "6000",
       ...(b.databaseUrl ? { COGNATE_DATABASE_URL: b.databaseUrl } : {}),
     },
   })),

@@ -20,3 +20,6 @@ create index throttles_last_failure_idx on throttles (last_failure_at);
 -- are counted in a window that starts with its first event.
 alter table user_codes add column sends bigint not null default 1;
 alter table user_codes add column window_started_at bigint not null default 0;
+
+-- Refresh-token rotation: when a token was rotated out (its successor issued).
+alter table refresh_tokens add column rotated_at bigint;

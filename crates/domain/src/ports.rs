@@ -227,6 +227,10 @@ pub trait TokenStore: Send + Sync {
     async fn insert_refresh_token(&self, r: &RefreshRecord) -> Result<(), StoreError>;
     /// A refresh token by the hash of its value.
     async fn find_refresh_token(&self, id_hash: &str) -> Result<Option<RefreshRecord>, StoreError>;
+    /// Marks a refresh token rotated out at `now` (keeping an earlier mark) if it is not
+    /// revoked and was not rotated out before `cutoff`; false otherwise. Atomic: of many
+    /// concurrent calls with `cutoff = now`, one succeeds.
+    async fn mark_refresh_rotated(&self, id_hash: &str, now: Timestamp, cutoff: Timestamp) -> Result<bool, StoreError>;
     /// Revokes one refresh token.
     async fn revoke_refresh_token(&self, id_hash: &str, now: Timestamp) -> Result<bool, StoreError>;
     /// Revokes every refresh token of a user.

@@ -426,6 +426,7 @@ struct RefreshRow {
     revoked_at: Option<i64>,
     created_at: i64,
     scopes: Option<String>,
+    rotated_at: Option<i64>,
 }
 
 #[async_trait]
@@ -507,7 +508,7 @@ impl TokenStore for SqlStore {
 
     async fn find_refresh_token(&self, id_hash: &str) -> Result<Option<RefreshRecord>, StoreError> {
         let row: Option<RefreshRow> = sqlx::query_as(
-            "select id_hash, pool_id, client_id, sub, origin_jti, auth_time, expires_at, revoked_at, created_at, scopes from refresh_tokens where id_hash = $1",
+            "select id_hash, pool_id, client_id, sub, origin_jti, auth_time, expires_at, revoked_at, created_at, scopes, rotated_at from refresh_tokens where id_hash = $1",
         )
         .bind(id_hash)
         .fetch_optional(&self.pool)
@@ -526,9 +527,24 @@ impl TokenStore for SqlStore {
                 expires_at: Timestamp(r.expires_at),
                 revoked_at: r.revoked_at.map(Timestamp),
                 scopes: r.scopes.map(|s| s.split(' ').filter(|x| !x.is_empty()).map(str::to_owned).collect()),
+                rotated_at: r.rotated_at.map(Timestamp),
             })
         })
         .transpose()
+    }
+
+    async fn mark_refresh_rotated(&self, id_hash: &str, now: Timestamp, cutoff: Timestamp) -> Result<bool, StoreError> {
+        let r = sqlx::query(
+            "update refresh_tokens set rotated_at = coalesce(rotated_at, $2), updated_at = $2 \
+             where id_hash = $1 and revoked_at is null and (rotated_at is null or rotated_at > $3)",
+        )
+        .bind(id_hash)
+        .bind(now.millis())
+        .bind(cutoff.millis())
+        .execute(&self.pool)
+        .await
+        .map_err(map)?;
+        Ok(r.rows_affected() == 1)
     }
 
     async fn revoke_refresh_token(&self, id_hash: &str, now: Timestamp) -> Result<bool, StoreError> {

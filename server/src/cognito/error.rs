@@ -59,6 +59,7 @@ errors! {
     invalid_user_pool_configuration => "InvalidUserPoolConfigurationException",
     password_history_policy_violation => "PasswordHistoryPolicyViolationException",
     code_delivery_failure => "CodeDeliveryFailureException",
+    refresh_token_reuse => "RefreshTokenReuseException",
 }
 
 impl CognitoError {

@@ -756,3 +756,144 @@ async fn l01_sign_in_events_are_logged_with_outcome_and_source_and_without_secre
         assert!(!all.contains(secret), "{secret} must not be logged: {all}");
     }
 }
+
+/// A public client whose refresh tokens rotate with `grace` seconds of grace; a signed-in
+/// user; the first refresh token.
+async fn rotating(app: &TestApp, grace: i32) -> (String, String, String) {
+    use aws_sdk_cognitoidentityprovider::types::{ExplicitAuthFlowsType, FeatureType, RefreshTokenRotationType};
+    let c = app.cognito();
+    let pool = c.create_user_pool().pool_name("Rotating").send().await.unwrap().user_pool.unwrap().id.unwrap();
+    let client = c
+        .create_user_pool_client()
+        .user_pool_id(&pool)
+        .client_name("rotating")
+        .explicit_auth_flows(ExplicitAuthFlowsType::AllowUserPasswordAuth)
+        .explicit_auth_flows(ExplicitAuthFlowsType::AllowRefreshTokenAuth)
+        .refresh_token_rotation(
+            RefreshTokenRotationType::builder()
+                .feature(FeatureType::Enabled)
+                .retry_grace_period_seconds(grace)
+                .build()
+                .unwrap(),
+        )
+        .send()
+        .await
+        .unwrap()
+        .user_pool_client
+        .unwrap();
+    let described = c
+        .describe_user_pool_client()
+        .user_pool_id(&pool)
+        .client_id(client.client_id().unwrap())
+        .send()
+        .await
+        .unwrap()
+        .user_pool_client
+        .unwrap();
+    let r = described.refresh_token_rotation().expect("DescribeUserPoolClient returns the rotation");
+    assert_eq!((r.feature(), r.retry_grace_period_seconds()), (&FeatureType::Enabled, Some(grace)));
+    let client = client.client_id.unwrap();
+    create_user(&c, &pool, "rot", "rot@x.com", PASSWORD).await;
+    let (_, signed) = raw_with(app, "InitiateAuth", &password_auth(&client, "rot", PASSWORD), &[]).await;
+    let rt = signed["AuthenticationResult"]["RefreshToken"].as_str().unwrap().to_owned();
+    (pool, client, rt)
+}
+
+async fn rotate(app: &TestApp, client: &str, rt: &str) -> (u16, Value) {
+    let body = json!({"ClientId": client, "RefreshToken": rt}).to_string();
+    raw_with(app, "GetTokensFromRefreshToken", &body, &[]).await
+}
+
+fn refresh_token_of(v: &Value) -> String {
+    v["AuthenticationResult"]["RefreshToken"].as_str().unwrap_or_default().to_owned()
+}
+
+#[tokio::test]
+async fn t10_a_rotated_refresh_token_reused_without_grace_ends_its_whole_session() {
+    let app = spawn_app().await;
+    let (_pool, client, rt0) = rotating(&app, 0).await;
+    let (status, first) = rotate(&app, &client, &rt0).await;
+    assert_eq!(status, 200, "{first}");
+    let rt1 = refresh_token_of(&first);
+    assert!(!rt1.is_empty() && rt1 != rt0, "a new refresh token: {first}");
+    let access = first["AuthenticationResult"]["AccessToken"].as_str().unwrap().to_owned();
+    // REFRESH_TOKEN_AUTH is not the way when tokens rotate (as in Cognito).
+    let body = json!({"AuthFlow": "REFRESH_TOKEN_AUTH", "ClientId": client, "AuthParameters": {"REFRESH_TOKEN": rt1}});
+    let a = raw_with(&app, "InitiateAuth", &body.to_string(), &[]).await;
+    assert_eq!(a.1["__type"], "InvalidParameterException", "{a:?}");
+    // Reuse of the rotated-out token: refused, and the session (rt1, its access token) ends.
+    let (status, reuse) = rotate(&app, &client, &rt0).await;
+    assert_eq!(status, 400);
+    assert_eq!(reuse["__type"], "RefreshTokenReuseException", "{reuse}");
+    let (_, after) = rotate(&app, &client, &rt1).await;
+    assert_eq!(after["__type"], "NotAuthorizedException", "the successor is revoked too: {after}");
+    let a = raw_with(&app, "GetUser", &json!({"AccessToken": access}).to_string(), &[]).await;
+    assert_eq!(a.1["__type"], "NotAuthorizedException", "{a:?}");
+}
+
+#[tokio::test]
+async fn t10_a_rotated_refresh_token_may_be_retried_within_its_grace_period_only() {
+    let app = spawn_app().await;
+    let (_pool, client, rt0) = rotating(&app, 60).await;
+    let (_, first) = rotate(&app, &client, &rt0).await;
+    let rt1 = refresh_token_of(&first);
+    app.clock.advance(Duration::from_secs(30));
+    let (status, retry) = rotate(&app, &client, &rt0).await;
+    assert_eq!(status, 200, "a retry within the grace period: {retry}");
+    let rt2 = refresh_token_of(&retry);
+    // A rotation of the successor in the same instant does not revive the old token.
+    let (status, _) = rotate(&app, &client, &rt1).await;
+    assert_eq!(status, 200);
+    app.clock.advance(Duration::from_secs(31));
+    let (_, late) = rotate(&app, &client, &rt0).await;
+    assert_eq!(late["__type"], "RefreshTokenReuseException", "{late}");
+    for rt in [rt1, rt2] {
+        let (_, v) = rotate(&app, &client, &rt).await;
+        assert_eq!(v["__type"], "NotAuthorizedException", "the whole family is revoked: {v}");
+    }
+}
+
+#[tokio::test]
+async fn t11_fifty_concurrent_rotations_of_one_refresh_token_succeed_once() {
+    let app = spawn_app().await;
+    let (_pool, client, rt0) = rotating(&app, 0).await;
+    let answers = concurrently(
+        &app,
+        50,
+        "GetTokensFromRefreshToken",
+        json!({"ClientId": client, "RefreshToken": rt0}).to_string(),
+    )
+    .await;
+    let ok = answers.iter().filter(|a| a.0 == 200).count();
+    assert_eq!(ok, 1, "{answers:?}");
+    assert!(answers.iter().all(|a| a.0 == 200 || a.0 == 400), "{answers:?}");
+}
+
+#[tokio::test]
+async fn get_tokens_from_refresh_token_without_rotation_refreshes_and_checks_the_client_secret() {
+    let app = spawn_app().await;
+    let c = app.cognito();
+    let (pool, public) = email_pool(&app, true).await;
+    create_user(&c, &pool, "u@x.com", "u@x.com", PASSWORD).await;
+    let (_, signed) = raw_with(&app, "InitiateAuth", &password_auth(&public, "u@x.com", PASSWORD), &[]).await;
+    let rt = signed["AuthenticationResult"]["RefreshToken"].as_str().unwrap().to_owned();
+    let (status, v) = rotate(&app, &public, &rt).await;
+    assert_eq!(status, 200, "{v}");
+    assert!(v["AuthenticationResult"]["AccessToken"].is_string());
+    assert!(v["AuthenticationResult"].get("RefreshToken").is_none(), "no rotation, no new refresh token: {v}");
+    let (status, _) = rotate(&app, &public, &rt).await;
+    assert_eq!(status, 200, "without rotation the token stays valid");
+    let secretive = c
+        .create_user_pool_client()
+        .user_pool_id(&pool)
+        .client_name("confidential")
+        .generate_secret(true)
+        .send()
+        .await
+        .unwrap()
+        .user_pool_client
+        .unwrap();
+    let body = json!({"ClientId": secretive.client_id().unwrap(), "RefreshToken": rt, "ClientSecret": "wrong-secret-of-the-right-length-0123456789"});
+    let a = raw_with(&app, "GetTokensFromRefreshToken", &body.to_string(), &[]).await;
+    assert_eq!(a.1["__type"], "NotAuthorizedException", "{a:?}");
+}

@@ -148,6 +148,18 @@ impl Validity {
     }
 }
 
+/// Refresh-token rotation (Cognito 2025, `RefreshTokenRotationType`): with it, every
+/// `GetTokensFromRefreshToken` returns a new refresh token and the presented one stops
+/// working after the grace period; presenting it later is taken as theft (RFC 9700
+/// 4.14.2) and ends the whole sign-in session.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RefreshRotation {
+    /// `Feature`: ENABLED.
+    pub enabled: bool,
+    /// `RetryGracePeriodSeconds` (0 to 60).
+    pub retry_grace_period_seconds: u32,
+}
+
 /// A client's settings.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ClientConfig {
@@ -171,6 +183,9 @@ pub struct ClientConfig {
     pub enable_token_revocation: bool,
     /// Minutes a challenge session lasts (3-15).
     pub auth_session_validity_minutes: u32,
+    /// `RefreshTokenRotation`, when it was set.
+    #[serde(default)]
+    pub refresh_token_rotation: Option<RefreshRotation>,
     /// OAuth 2.0 settings (hosted UI and `/oauth2/*` endpoints).
     #[serde(default)]
     pub oauth: OAuthSettings,
@@ -192,6 +207,7 @@ impl Default for ClientConfig {
             prevent_user_existence_errors: true,
             enable_token_revocation: true,
             auth_session_validity_minutes: 3,
+            refresh_token_rotation: None,
             oauth: OAuthSettings::default(),
             passthrough: BTreeMap::new(),
         }
@@ -226,7 +242,17 @@ impl ClientConfig {
         if !(3..=15).contains(&self.auth_session_validity_minutes) {
             return Err(ClientConfigError("AuthSessionValidity must be between 3 and 15 minutes.".into()));
         }
+        if self.refresh_token_rotation.is_some_and(|r| r.retry_grace_period_seconds > 60) {
+            return Err(ClientConfigError("RetryGracePeriodSeconds must be between 0 and 60.".into()));
+        }
         Ok(())
+    }
+
+    /// The rotation grace period when refresh tokens rotate (`Feature: ENABLED`).
+    pub fn rotation(&self) -> Option<Duration> {
+        self.refresh_token_rotation
+            .filter(|r| r.enabled)
+            .map(|r| Duration::from_secs(u64::from(r.retry_grace_period_seconds)))
     }
 
     /// Whether the client allows `flow`.

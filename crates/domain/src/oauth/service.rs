@@ -51,6 +51,7 @@ impl From<TokenError> for OAuthError {
     fn from(e: TokenError) -> Self {
         match e {
             TokenError::Invalid(m) => OAuthError::new("invalid_grant", m),
+            TokenError::Reused => OAuthError::new("invalid_grant", "Refresh token has been reused."),
             other => OAuthError::internal(other),
         }
     }
@@ -430,6 +431,7 @@ impl OAuthService {
                     nonce: a.nonce.clone(),
                     origin_jti: None,
                     no_refresh: true,
+                    rotate: false,
                 };
                 let t = self.tokens.issue_with(&a.pool, &a.client, user, &groups, auth_time, None, &grant).await?;
                 let expires = t.expires_in.to_string();
@@ -555,6 +557,7 @@ impl OAuthService {
             nonce: record.nonce.clone(),
             origin_jti: Some(record.origin_jti.clone()),
             no_refresh: false,
+            rotate: false,
         };
         let t = self.tokens.issue_with(pool, client, &user, &groups, record.auth_time, None, &grant).await?;
         Ok(TokenResponse {
@@ -592,17 +595,25 @@ impl OAuthService {
             .refresh_token
             .as_deref()
             .ok_or_else(|| OAuthError::new("invalid_request", "refresh_token is missing."))?;
-        let record = self.tokens.check_refresh(client, value).await?;
+        // With rotation the endpoint rotates too: the new refresh token is in the answer.
+        let record = self.tokens.check_refresh_for_rotation(client, value).await?;
         let user = self.active_user(pool, &record.sub).await?;
         if record.created_at < user.tokens_valid_after {
             return Err(OAuthError::new("invalid_grant", "Refresh Token has been revoked"));
+        }
+        match client.config.rotation() {
+            Some(grace) => self.tokens.rotate_out(&record, grace).await?,
+            None if record.rotated_at.is_some() => {
+                return Err(OAuthError::new("invalid_grant", "Refresh Token has been revoked"))
+            }
+            None => {}
         }
         let groups = self.store.groups_of_user(&pool.id, &user.username_key).await?;
         let t = self.tokens.issue(pool, client, &user, &groups, record.auth_time, Some(&record)).await?;
         Ok(TokenResponse {
             access_token: t.access_token,
             id_token: t.id_token,
-            refresh_token: None,
+            refresh_token: t.refresh_token,
             token_type: "Bearer",
             expires_in: t.expires_in,
             scope: record.scopes.as_ref().map(|s| s.join(" ")),

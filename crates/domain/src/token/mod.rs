@@ -45,6 +45,8 @@ pub struct RefreshRecord {
     pub revoked_at: Option<Timestamp>,
     /// Scopes granted through the OAuth endpoints; `None` for API sign-ins.
     pub scopes: Option<Vec<String>>,
+    /// When it was rotated out (a newer token of its session replaced it).
+    pub rotated_at: Option<Timestamp>,
 }
 
 /// What a grant asks of [`TokenService::issue_with`]: the API's defaults, or the scopes,
@@ -60,6 +62,8 @@ pub struct Grant {
     pub origin_jti: Option<String>,
     /// Issue a refresh token (not for implicit grants).
     pub no_refresh: bool,
+    /// Continuing a session from a refresh token that rotates: issue its successor.
+    pub rotate: bool,
 }
 
 /// The tokens of a successful sign-in.
@@ -87,6 +91,9 @@ pub enum TokenError {
     /// Storage failed.
     #[error(transparent)]
     Store(#[from] StoreError),
+    /// A rotated refresh token presented after its grace period: its session was ended.
+    #[error("Refresh token has been reused.")]
+    Reused,
 }
 
 /// Verified access-token claims that the API needs.
@@ -240,7 +247,11 @@ impl TokenService {
         auth_time: Timestamp,
         refresh: Option<&RefreshRecord>,
     ) -> Result<TokenSet, TokenError> {
-        let grant = Grant { scopes: refresh.and_then(|r| r.scopes.clone()), ..Grant::default() };
+        let grant = Grant {
+            scopes: refresh.and_then(|r| r.scopes.clone()),
+            rotate: refresh.is_some() && client.config.rotation().is_some(),
+            ..Grant::default()
+        };
         self.issue_with(pool, client, user, groups, auth_time, refresh, &grant).await
     }
 
@@ -340,6 +351,20 @@ impl TokenService {
             None
         };
         let refresh_token = match refresh {
+            // Rotation: a new token of the same session, ending when the first one would,
+            // so rotating never lengthens a sign-in.
+            Some(old) if grant.rotate => {
+                let value = random_token(48);
+                let record = RefreshRecord {
+                    id_hash: sha256_hex(value.as_bytes()),
+                    created_at: now,
+                    revoked_at: None,
+                    rotated_at: None,
+                    ..old.clone()
+                };
+                self.store.insert_refresh_token(&record).await?;
+                Some(value)
+            }
             Some(_) => None,
             None if grant.no_refresh => None,
             None => {
@@ -355,6 +380,7 @@ impl TokenService {
                     expires_at: now.plus(cfg.refresh_token.duration()),
                     revoked_at: None,
                     scopes: grant.scopes.clone(),
+                    rotated_at: None,
                 };
                 self.store.insert_refresh_token(&record).await?;
                 Some(value)
@@ -391,6 +417,20 @@ impl TokenService {
 
     /// Checks a refresh token presented by `client`: known, its client, unrevoked, unexpired.
     pub async fn check_refresh(&self, client: &AppClient, value: &str) -> Result<RefreshRecord, TokenError> {
+        let record = self.check_refresh_for_rotation(client, value).await?;
+        if record.rotated_at.is_some() {
+            return Err(TokenError::Invalid("Refresh Token has been revoked"));
+        }
+        Ok(record)
+    }
+
+    /// [`Self::check_refresh`] for a flow that rotates: a token already rotated out still
+    /// passes here, and [`Self::rotate_out`] decides between a retry and a reuse.
+    pub async fn check_refresh_for_rotation(
+        &self,
+        client: &AppClient,
+        value: &str,
+    ) -> Result<RefreshRecord, TokenError> {
         let record = self
             .store
             .find_refresh_token(&sha256_hex(value.as_bytes()))
@@ -406,6 +446,25 @@ impl TokenService {
             return Err(TokenError::Invalid("Refresh Token has expired"));
         }
         Ok(record)
+    }
+
+    /// Takes a refresh token out of use as it is rotated, atomically: the first request
+    /// (and retries within the client's grace period) may go on; afterwards presenting it
+    /// is reuse, which revokes every token of its session (RFC 9700 4.14.2, SECURITY.md
+    /// T-10/T-11) and fails with [`TokenError::Reused`].
+    pub async fn rotate_out(&self, record: &RefreshRecord, grace: Duration) -> Result<(), TokenError> {
+        let now = self.clock.now();
+        let cutoff = Timestamp(now.millis() - i64::try_from(grace.as_millis()).unwrap_or(i64::MAX));
+        if self.store.mark_refresh_rotated(&record.id_hash, now, cutoff).await? {
+            return Ok(());
+        }
+        match self.store.find_refresh_token(&record.id_hash).await? {
+            Some(r) if r.revoked_at.is_none() && r.rotated_at.is_some() => {
+                self.store.revoke_session_tokens(&r.origin_jti, now).await?;
+                Err(TokenError::Reused)
+            }
+            _ => Err(TokenError::Invalid("Refresh Token has been revoked")),
+        }
     }
 
     /// Revokes the refresh token `value` of `client`; unknown tokens are ignored, as

@@ -72,6 +72,9 @@ pub enum UserError {
     /// Password reuse (`PasswordHistoryPolicyViolationException`).
     #[error("The password was used recently; choose another one.")]
     PasswordHistory,
+    /// A rotated refresh token was presented again (`RefreshTokenReuseException`).
+    #[error("Refresh token has been reused.")]
+    RefreshTokenReuse,
     /// Overloaded (`TooManyRequestsException`).
     #[error("Too many requests; try again shortly.")]
     TooManyRequests,
@@ -110,6 +113,7 @@ impl From<TokenError> for UserError {
     fn from(e: TokenError) -> Self {
         match e {
             TokenError::Invalid(m) => UserError::NotAuthorized(m.to_owned()),
+            TokenError::Reused => UserError::RefreshTokenReuse,
             other => UserError::Internal(other.to_string()),
         }
     }

@@ -150,3 +150,25 @@ pub async fn admin_respond_to_auth_challenge(
 ) -> Result<Value, CognitoError> {
     respond_to_auth_challenge(st, req).await
 }
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct GetTokensFromRefreshTokenRequest {
+    client_id: String,
+    refresh_token: String,
+    client_secret: Option<String>,
+}
+
+/// GetTokensFromRefreshToken: refresh, rotating the refresh token when the client asks.
+pub async fn get_tokens_from_refresh_token(
+    st: &CognitoState,
+    req: GetTokensFromRefreshTokenRequest,
+) -> Result<Value, CognitoError> {
+    let t =
+        st.users.tokens_from_refresh_token(&req.client_id, &req.refresh_token, req.client_secret.as_deref()).await?;
+    let mut out = tokens_out(&t);
+    if let Some(o) = out.as_object_mut() {
+        o.remove("ChallengeParameters");
+    }
+    Ok(out)
+}

@@ -33,6 +33,13 @@ impl From<ClientError> for CognitoError {
     }
 }
 
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct RotationWire {
+    feature: String,
+    retry_grace_period_seconds: Option<u32>,
+}
+
 #[derive(Deserialize, Default)]
 #[serde(rename_all = "PascalCase")]
 pub struct UnitsWire {
@@ -68,6 +75,7 @@ pub struct ClientSettingsWire {
     #[serde(rename = "DefaultRedirectURI")]
     default_redirect_uri: Option<String>,
     supported_identity_providers: Option<Vec<String>>,
+    refresh_token_rotation: Option<RotationWire>,
     /// Other settings, stored and returned as given.
     #[serde(flatten)]
     rest: Map<String, Value>,
@@ -223,6 +231,10 @@ fn config_from(s: ClientSettingsWire) -> Result<ClientConfig, CognitoError> {
         prevent_user_existence_errors,
         enable_token_revocation: s.enable_token_revocation.unwrap_or(true),
         auth_session_validity_minutes: s.auth_session_validity.unwrap_or(3),
+        refresh_token_rotation: s.refresh_token_rotation.map(|r| domain::client::RefreshRotation {
+            enabled: r.feature == "ENABLED",
+            retry_grace_period_seconds: r.retry_grace_period_seconds.unwrap_or(0),
+        }),
         passthrough: s.rest.into_iter().collect(),
     };
     config.check().map_err(|e| CognitoError::invalid_parameter(e.0))?;
@@ -285,6 +297,15 @@ fn client_to_wire(st: &CognitoState, c: &AppClient, with_secret: bool) -> Result
         Value::from(if cfg.prevent_user_existence_errors { "ENABLED" } else { "LEGACY" }),
     );
     o.insert("EnableTokenRevocation".into(), Value::from(cfg.enable_token_revocation));
+    if let Some(r) = cfg.refresh_token_rotation {
+        o.insert(
+            "RefreshTokenRotation".into(),
+            json!({
+                "Feature": if r.enabled { "ENABLED" } else { "DISABLED" },
+                "RetryGracePeriodSeconds": r.retry_grace_period_seconds,
+            }),
+        );
+    }
     let oa = &cfg.oauth;
     o.insert("AllowedOAuthFlowsUserPoolClient".into(), Value::from(oa.enabled));
     let list = |v: &Vec<String>| Value::from(v.clone());

@@ -44,6 +44,7 @@ pub async fn run(
         "ResendConfirmationCode" => users::resend_confirmation_code(st, parse(body)?, source).await,
         "GetUser" => users::get_user(st, parse(body)?).await,
         "InitiateAuth" => auth::initiate_auth(st, parse(body)?, source).await,
+        "GetTokensFromRefreshToken" => auth::get_tokens_from_refresh_token(st, parse(body)?).await,
         "RespondToAuthChallenge" => auth::respond_to_auth_challenge(st, parse(body)?).await,
         "AdminInitiateAuth" => auth::admin_initiate_auth(st, caller.admin()?, parse(body)?, source).await,
         "AdminRespondToAuthChallenge" => auth::admin_respond_to_auth_challenge(st, caller.admin()?, parse(body)?).await,

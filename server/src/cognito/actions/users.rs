@@ -30,6 +30,7 @@ impl From<UserError> for CognitoError {
             UserError::PasswordResetRequired => CognitoError::password_reset_required(m),
             UserError::PasswordHistory => CognitoError::password_history_policy_violation(m),
             UserError::TooManyRequests => CognitoError::too_many_requests(m),
+            UserError::RefreshTokenReuse => CognitoError::refresh_token_reuse(m),
             UserError::UnsupportedOperation(_) => CognitoError::unsupported_operation(m),
             UserError::Internal(detail) => {
                 tracing::error!(error = %detail, "user operation failed");

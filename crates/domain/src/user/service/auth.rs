@@ -338,6 +338,8 @@ impl UserService {
     }
 
     /// REFRESH_TOKEN_AUTH: new ID and access tokens for a valid refresh token. Reads only.
+    /// Not for clients whose refresh tokens rotate: those use GetTokensFromRefreshToken,
+    /// as in Cognito.
     pub async fn refresh(
         &self,
         client_id: &str,
@@ -349,12 +351,13 @@ impl UserService {
         if !client.config.allows(AuthFlow::RefreshToken) {
             return Err(UserError::InvalidParameter("REFRESH_TOKEN_AUTH flow not enabled for this client".into()));
         }
+        if client.config.rotation().is_some() {
+            return Err(UserError::InvalidParameter(
+                "Refresh token rotation is enabled for this client: use GetTokensFromRefreshToken.".into(),
+            ));
+        }
         let record: RefreshRecord = self.tokens.check_refresh(&client, refresh_token).await?;
-        let user = self
-            .store
-            .find_user_by_sub(&pool.id, &record.sub)
-            .await?
-            .ok_or_else(|| UserError::NotAuthorized("Invalid Refresh Token".into()))?;
+        let user = self.refresh_user(&pool, &record).await?;
         if client.sealed_secret.is_some() {
             let name = username_hint.unwrap_or(&user.username);
             let ok = self.clients.check_secret_hash(&client, name, secret_hash)?
@@ -366,13 +369,61 @@ impl UserService {
                 )));
             }
         }
+        let groups = self.store.groups_of_user(&pool.id, &user.username_key).await?;
+        Ok(self.tokens.issue(&pool, &client, &user, &groups, record.auth_time, Some(&record)).await?)
+    }
+
+    /// GetTokensFromRefreshToken: new ID and access tokens, and with rotation a new
+    /// refresh token while the presented one is rotated out (see
+    /// [`TokenService::rotate_out`]). A confidential client sends its `ClientSecret`.
+    pub async fn tokens_from_refresh_token(
+        &self,
+        client_id: &str,
+        refresh_token: &str,
+        client_secret: Option<&str>,
+    ) -> Result<TokenSet, UserError> {
+        let (client, pool) = self.client_and_pool(client_id).await?;
+        self.check_client_secret(&client, client_secret)?;
+        if !client.config.allows(AuthFlow::RefreshToken) {
+            return Err(UserError::NotAuthorized("Refresh token sign-in is not enabled for this client.".into()));
+        }
+        let record: RefreshRecord = self.tokens.check_refresh_for_rotation(&client, refresh_token).await?;
+        let user = self.refresh_user(&pool, &record).await?;
+        if let Some(grace) = client.config.rotation() {
+            self.tokens.rotate_out(&record, grace).await?;
+        }
+        let groups = self.store.groups_of_user(&pool.id, &user.username_key).await?;
+        Ok(self.tokens.issue(&pool, &client, &user, &groups, record.auth_time, Some(&record)).await?)
+    }
+
+    /// The user a refresh token belongs to, while their session may continue.
+    async fn refresh_user(&self, pool: &UserPool, record: &RefreshRecord) -> Result<User, UserError> {
+        let user = self
+            .store
+            .find_user_by_sub(&pool.id, &record.sub)
+            .await?
+            .ok_or_else(|| UserError::NotAuthorized("Invalid Refresh Token".into()))?;
         if !user.enabled {
             return Err(UserError::NotAuthorized("User is disabled.".into()));
         }
         if record.created_at < user.tokens_valid_after {
             return Err(UserError::NotAuthorized("Refresh Token has been revoked".into()));
         }
-        let groups = self.store.groups_of_user(&pool.id, &user.username_key).await?;
-        Ok(self.tokens.issue(&pool, &client, &user, &groups, record.auth_time, Some(&record)).await?)
+        Ok(user)
+    }
+
+    /// A confidential client must present its secret (`ClientSecret`), compared in
+    /// constant time; a public client needs none.
+    pub(super) fn check_client_secret(&self, client: &AppClient, given: Option<&str>) -> Result<(), UserError> {
+        if let Some(secret) = self.clients.secret(client)? {
+            let ok = given.is_some_and(|s| crate::crypto::ct_eq(s.as_bytes(), secret.secret().as_bytes()));
+            if !ok {
+                return Err(UserError::NotAuthorized(format!(
+                    "Client secret is not valid for client {}",
+                    client.id.as_str()
+                )));
+            }
+        }
+        Ok(())
     }
 }

@@ -543,15 +543,7 @@ impl UserService {
         token: &str,
     ) -> Result<(), UserError> {
         let (client, _) = self.client_and_pool(client_id).await?;
-        if let Some(secret) = self.clients.secret(&client)? {
-            let ok = client_secret.is_some_and(|s| crate::crypto::ct_eq(s.as_bytes(), secret.secret().as_bytes()));
-            if !ok {
-                return Err(UserError::NotAuthorized(format!(
-                    "Client secret is not valid for client {}",
-                    client.id.as_str()
-                )));
-            }
-        }
+        self.check_client_secret(&client, client_secret)?;
         if !client.config.enable_token_revocation {
             return Err(UserError::UnsupportedOperation("Token revocation is not enabled for this app client.".into()));
         }
