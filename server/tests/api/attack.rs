@@ -893,7 +893,7 @@ async fn get_tokens_from_refresh_token_without_rotation_refreshes_and_checks_the
         .unwrap()
         .user_pool_client
         .unwrap();
-    let body = json!({"ClientId": secretive.client_id().unwrap(), "RefreshToken": rt, "ClientSecret": "wrong-secret-of-the-right-length-0123456789"});
+    let body = json!({"ClientId": secretive.client_id().unwrap(), "RefreshToken": rt, "ClientSecret": "wrongsecretoftherightlength0123456789"});
     let a = raw_with(&app, "GetTokensFromRefreshToken", &body.to_string(), &[]).await;
     assert_eq!(a.1["__type"], "NotAuthorizedException", "{a:?}");
 }
