@@ -1,6 +1,5 @@
--- Sign-in throttles keyed by a fixed-size digest of what was tried: failures, attempts
--- in flight (reserved before the password is checked, with a lease), and a version for
--- compare-and-swap writes.
+-- Sign-in throttles keyed by a fixed-size digest of what was tried, with a version for
+-- compare-and-swap writes (concurrent failures all count).
 -- The old counters (keyed by the typed text) are dropped: at worst a lock ends early.
 drop table sign_in_throttles;
 create table throttles (
@@ -8,8 +7,6 @@ create table throttles (
     failures bigint not null,
     last_failure_at bigint not null,
     locked_until bigint,
-    pending bigint not null,
-    pending_until bigint,
     version bigint not null,
     created_at bigint not null,
     updated_at bigint not null

@@ -379,10 +379,7 @@ fn routes(
         router = router.layer(layer);
     }
     router
-        .layer(axum::middleware::from_fn_with_state(
-            crate::http::client_ip::TrustedProxies(Arc::new(settings.trusted_proxies.clone())),
-            crate::http::client_ip::attach,
-        ))
+        .layer(axum::Extension(crate::http::client_ip::TrustedProxies(Arc::new(settings.trusted_proxies.clone()))))
         // A request that takes longer than this is answered 408 and its work dropped.
         .layer(tower_http::timeout::TimeoutLayer::with_status_code(
             axum::http::StatusCode::REQUEST_TIMEOUT,

@@ -7,24 +7,25 @@
 //! key is counted whether or not its account exists, so a lockout reveals nothing. They
 //! are stored as a SHA-256 digest, so a megabyte of typed user name costs 64 bytes.
 //!
-//! An attempt is *reserved* before the password is verified and *settled* after: while
+//! An attempt is *reserved* before the password is verified and *settled* after. While
 //! it is in flight it counts against the attempts the account has left, so however many
 //! guesses arrive at once, no more are evaluated than could fail before the lock
-//! (SECURITY.md A-07; the race keycloak/keycloak#31726 describes). Reservations and
-//! settlements are compare-and-swap writes on a version. A reservation whose request
-//! died is forgotten after [`RESERVATION_LEASE`].
+//! (SECURITY.md A-07; the race keycloak/keycloak#31726 describes). Attempts in flight are
+//! counted in this process (a guard gives the slot back however the request ends, even
+//! cancelled); failures and locks are stored, shared by every node. So a successful
+//! sign-in costs one read, as before; on several nodes each admits its own share of the
+//! attempts left.
 
 use crate::clock::Timestamp;
 use crate::ports::{StoreError, ThrottleStore};
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 /// Failures before the first lockout.
 pub const FREE_ATTEMPTS: i64 = 5;
 /// The longest lockout.
 pub const MAX_LOCKOUT: Duration = Duration::from_secs(15 * 60);
-
-/// How long an unsettled reservation counts (a request that crashed mid-check).
-pub const RESERVATION_LEASE: Duration = Duration::from_secs(60);
 
 /// Stored state of one key.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -35,10 +36,6 @@ pub struct ThrottleState {
     pub last_failure_at: Timestamp,
     /// Attempts before this instant are refused without checking the password.
     pub locked_until: Option<Timestamp>,
-    /// Attempts reserved and not yet settled.
-    pub pending: i64,
-    /// Reservations stop counting after this instant (their lease).
-    pub pending_until: Option<Timestamp>,
     /// Bumped by every write; a write succeeds only on the version it read.
     pub version: i64,
 }
@@ -67,22 +64,13 @@ fn live_failures(state: Option<&ThrottleState>, now: Timestamp) -> i64 {
     }
 }
 
-fn live_pending(state: Option<&ThrottleState>, now: Timestamp) -> i64 {
-    match state {
-        Some(s) if s.pending_until.is_some_and(|u| u > now) => s.pending.max(0),
-        _ => 0,
-    }
-}
-
-/// The state after one more failure at `now` (no reservation involved).
+/// The state after one more failure at `now`.
 pub fn record_failure(state: Option<&ThrottleState>, now: Timestamp) -> ThrottleState {
     let failures = live_failures(state, now) + 1;
     ThrottleState {
         failures,
         last_failure_at: now,
         locked_until: lockout_for(failures).map(|d| now.plus(d)),
-        pending: live_pending(state, now),
-        pending_until: state.and_then(|s| s.pending_until),
         version: state.map_or(0, |s| s.version) + 1,
     }
 }
@@ -104,6 +92,44 @@ pub fn key(scope: &str, name: &str) -> String {
     hex::encode(h.finalize())
 }
 
+/// Attempts in flight per key, in this process.
+#[derive(Default)]
+pub struct InFlight(Mutex<HashMap<String, i64>>);
+
+impl InFlight {
+    /// Takes a slot for `key`; its number among those in flight (1 = alone).
+    fn take(self: &Arc<Self>, key: &str) -> (Slot, i64) {
+        let n = match self.0.lock() {
+            Ok(mut m) => {
+                let n = m.entry(key.to_owned()).or_insert(0);
+                *n += 1;
+                *n
+            }
+            Err(_) => 1,
+        };
+        (Slot { map: self.clone(), key: key.to_owned() }, n)
+    }
+}
+
+/// A slot in flight; dropping it gives it back.
+struct Slot {
+    map: Arc<InFlight>,
+    key: String,
+}
+
+impl Drop for Slot {
+    fn drop(&mut self) {
+        if let Ok(mut m) = self.map.0.lock() {
+            if let Some(n) = m.get_mut(&self.key) {
+                *n -= 1;
+                if *n <= 0 {
+                    m.remove(&self.key);
+                }
+            }
+        }
+    }
+}
+
 /// Why an attempt may not go ahead.
 #[derive(Debug, thiserror::Error)]
 pub enum Refused {
@@ -115,11 +141,14 @@ pub enum Refused {
     Store(#[from] StoreError),
 }
 
-/// An attempt in flight; settle it with [`Reservation::succeeded`],
-/// [`Reservation::failed`] or [`Reservation::cancel`].
-#[must_use = "a reservation must be settled"]
+/// An attempt in flight; settle it with [`Reservation::succeeded`] or
+/// [`Reservation::failed`]. Dropped unsettled (a hashing error, a cancelled request), it
+/// counts neither way.
 pub struct Reservation {
     key: String,
+    /// The state read when the attempt was admitted.
+    read: Option<ThrottleState>,
+    _slot: Slot,
 }
 
 /// Compare-and-swap rounds before giving up on a contended key.
@@ -127,95 +156,55 @@ const MAX_ROUNDS: usize = 32;
 
 /// Reserves one attempt on `key` at `now`: refused while the key is locked or while as
 /// many attempts as could still fail before the lock are already in flight.
-pub async fn reserve(store: &dyn ThrottleStore, key: String, now: Timestamp) -> Result<Reservation, Refused> {
-    for _ in 0..MAX_ROUNDS {
-        let state = store.find_throttle(&key).await?;
-        if let Some(wait) = remaining_lockout(state.as_ref(), now) {
-            return Err(Refused::Locked(wait));
-        }
-        let failures = live_failures(state.as_ref(), now);
-        let pending = live_pending(state.as_ref(), now);
-        if pending >= concurrency_allowed(failures) {
-            return Err(Refused::Locked(Duration::from_secs(1)));
-        }
-        let next = ThrottleState {
-            failures,
-            last_failure_at: state.as_ref().map_or(now, |s| s.last_failure_at),
-            locked_until: None,
-            pending: pending + 1,
-            pending_until: Some(now.plus(RESERVATION_LEASE)),
-            version: state.as_ref().map_or(0, |s| s.version) + 1,
-        };
-        if store.swap_throttle(&key, state.as_ref(), Some(&next), now).await? {
-            return Ok(Reservation { key });
-        }
+pub async fn reserve(
+    store: &dyn ThrottleStore,
+    in_flight: &Arc<InFlight>,
+    key: String,
+    now: Timestamp,
+) -> Result<Reservation, Refused> {
+    // The slot is taken before the state is read: every attempt is then either in flight
+    // when another reads, or its failure is already stored (counting it twice at worst,
+    // which only refuses sooner).
+    let (slot, position) = in_flight.take(&key);
+    let read = store.find_throttle(&key).await?;
+    if let Some(wait) = remaining_lockout(read.as_ref(), now) {
+        return Err(Refused::Locked(wait));
     }
-    Err(Refused::Locked(Duration::from_secs(1)))
-}
-
-/// How a reserved attempt ended.
-#[derive(Clone, Copy)]
-enum Outcome {
-    Success,
-    Failure,
-    Cancelled,
+    if position > concurrency_allowed(live_failures(read.as_ref(), now)) {
+        return Err(Refused::Locked(Duration::from_secs(1)));
+    }
+    Ok(Reservation { key, read, _slot: slot })
 }
 
 impl Reservation {
-    /// The attempt succeeded: the key's failures are forgotten.
-    pub async fn succeeded(self, store: &dyn ThrottleStore, now: Timestamp) -> Result<(), StoreError> {
-        self.settle(store, now, Outcome::Success).await
+    /// The attempt succeeded: the key's failures are forgotten (one write, only when
+    /// there were any).
+    pub async fn succeeded(self, store: &dyn ThrottleStore) -> Result<(), StoreError> {
+        if self.read.is_some() {
+            store.clear_throttle(&self.key).await?;
+        }
+        Ok(())
     }
 
     /// The attempt failed: one more consecutive failure, and the lock that follows.
     pub async fn failed(self, store: &dyn ThrottleStore, now: Timestamp) -> Result<(), StoreError> {
-        self.settle(store, now, Outcome::Failure).await
-    }
-
-    /// The attempt could not be judged (hashing overloaded, storage failed): it counts
-    /// neither way.
-    pub async fn cancel(self, store: &dyn ThrottleStore, now: Timestamp) -> Result<(), StoreError> {
-        self.settle(store, now, Outcome::Cancelled).await
-    }
-
-    async fn settle(self, store: &dyn ThrottleStore, now: Timestamp, outcome: Outcome) -> Result<(), StoreError> {
+        // Uncontended, the row is still what was read: one write, no second read.
+        let mut guess = Some(self.read.clone());
         for _ in 0..MAX_ROUNDS {
-            let state = store.find_throttle(&self.key).await?;
-            let pending = (live_pending(state.as_ref(), now) - 1).max(0);
-            let base = ThrottleState {
-                pending,
-                pending_until: if pending > 0 { state.as_ref().and_then(|s| s.pending_until) } else { None },
-                ..state.clone().unwrap_or(ThrottleState {
-                    failures: 0,
-                    last_failure_at: now,
-                    locked_until: None,
-                    pending: 0,
-                    pending_until: None,
-                    version: 0,
-                })
+            let state = match guess.take() {
+                Some(g) => g,
+                None => store.find_throttle(&self.key).await?,
             };
-            let next = match outcome {
-                Outcome::Success if pending == 0 => None,
-                Outcome::Success => Some(ThrottleState { failures: 0, locked_until: None, ..base }),
-                Outcome::Failure => {
-                    let failed = record_failure(Some(&base), now);
-                    Some(ThrottleState { pending, pending_until: base.pending_until, ..failed })
-                }
-                Outcome::Cancelled if pending == 0 && live_failures(state.as_ref(), now) == 0 => None,
-                Outcome::Cancelled => Some(base),
-            }
-            .map(|mut n| {
-                n.version = state.as_ref().map_or(0, |s| s.version) + 1;
-                n
-            });
-            if store.swap_throttle(&self.key, state.as_ref(), next.as_ref(), now).await? {
+            let next = record_failure(state.as_ref(), now);
+            if store.swap_throttle(&self.key, state.as_ref(), Some(&next), now).await? {
                 return Ok(());
             }
         }
-        tracing::warn!("a sign-in attempt could not be settled under contention");
+        tracing::warn!("a failed sign-in could not be recorded under contention");
         Ok(())
     }
 }
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -294,41 +283,31 @@ mod tests {
     #[tokio::test]
     async fn no_more_attempts_are_in_flight_than_could_fail_before_the_lock() {
         let store = Mem::default();
+        let inf = Arc::new(InFlight::default());
         let t = Timestamp(1_000_000);
         let mut held = Vec::new();
         for _ in 0..FREE_ATTEMPTS {
-            held.push(reserve(&store, "k".into(), t).await.unwrap());
+            held.push(reserve(&store, &inf, "k".into(), t).await.unwrap());
         }
-        assert!(matches!(reserve(&store, "k".into(), t).await, Err(Refused::Locked(_))));
-        // Settling frees a slot; a failure uses up a free attempt for good.
+        assert!(matches!(reserve(&store, &inf, "k".into(), t).await, Err(Refused::Locked(_))));
+        // A failure uses up a free attempt for good; an attempt dropped unsettled frees its slot.
         held.pop().unwrap().failed(&store, t).await.unwrap();
-        assert!(matches!(reserve(&store, "k".into(), t).await, Err(Refused::Locked(_))));
-        held.pop().unwrap().cancel(&store, t).await.unwrap();
-        let again = reserve(&store, "k".into(), t).await.unwrap();
+        assert!(matches!(reserve(&store, &inf, "k".into(), t).await, Err(Refused::Locked(_))));
+        drop(held.pop());
+        let again = reserve(&store, &inf, "k".into(), t).await.unwrap();
         for r in held.drain(..) {
             r.failed(&store, t).await.unwrap();
         }
         again.failed(&store, t).await.unwrap();
         // Five failures: locked for a second, whatever comes.
-        let st = store.find_throttle("k").await.unwrap().unwrap();
-        assert_eq!((st.failures, st.pending), (5, 0));
-        assert!(matches!(reserve(&store, "k".into(), t).await, Err(Refused::Locked(_))));
+        assert_eq!(store.find_throttle("k").await.unwrap().unwrap().failures, 5);
+        assert!(matches!(reserve(&store, &inf, "k".into(), t).await, Err(Refused::Locked(_))));
         let later = t.plus(Duration::from_secs(1));
-        let one = reserve(&store, "k".into(), later).await.unwrap();
+        let one = reserve(&store, &inf, "k".into(), later).await.unwrap();
         // Between locks, one attempt at a time.
-        assert!(matches!(reserve(&store, "k".into(), later).await, Err(Refused::Locked(_))));
-        one.succeeded(&store, later).await.unwrap();
+        assert!(matches!(reserve(&store, &inf, "k".into(), later).await, Err(Refused::Locked(_))));
+        one.succeeded(&store).await.unwrap();
         assert!(store.find_throttle("k").await.unwrap().is_none(), "a success forgets the key");
-    }
-
-    #[tokio::test]
-    async fn a_reservation_whose_request_died_stops_counting_after_its_lease() {
-        let store = Mem::default();
-        let t = Timestamp(0);
-        for _ in 0..FREE_ATTEMPTS {
-            let _lost = reserve(&store, "k".into(), t).await.unwrap();
-        }
-        assert!(reserve(&store, "k".into(), t).await.is_err());
-        assert!(reserve(&store, "k".into(), t.plus(RESERVATION_LEASE)).await.is_ok());
+        assert!(inf.0.lock().unwrap().is_empty(), "every slot was given back");
     }
 }

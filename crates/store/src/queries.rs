@@ -304,7 +304,7 @@ impl AdminKeyStore for SqlStore {
 impl ThrottleStore for SqlStore {
     async fn find_throttle(&self, key: &str) -> Result<Option<ThrottleState>, StoreError> {
         Ok(sqlx::query_as::<_, ThrottleRow>(
-            "select failures, last_failure_at, locked_until, pending, pending_until, version from throttles where key_hash = $1",
+            "select failures, last_failure_at, locked_until, version from throttles where key_hash = $1",
         )
         .bind(key)
         .fetch_optional(&self.pool)
@@ -323,9 +323,8 @@ impl ThrottleStore for SqlStore {
         let r = match (expected, next) {
             (None, None) => return Ok(true),
             (None, Some(n)) => sqlx::query(
-                "insert into throttles (key_hash, failures, last_failure_at, locked_until, pending, pending_until, \
-                 version, created_at, updated_at) values ($1, $2, $3, $4, $7, $8, $5, $6, $6) \
-                 on conflict (key_hash) do nothing",
+                "insert into throttles (key_hash, failures, last_failure_at, locked_until, version, created_at, updated_at) \
+                 values ($1, $2, $3, $4, $5, $6, $6) on conflict (key_hash) do nothing",
             )
             .bind(key)
             .bind(n.failures)
@@ -333,14 +332,12 @@ impl ThrottleStore for SqlStore {
             .bind(n.locked_until.map(Timestamp::millis))
             .bind(n.version)
             .bind(now.millis())
-            .bind(n.pending)
-            .bind(n.pending_until.map(Timestamp::millis))
             .execute(&self.pool)
             .await
             .map_err(map)?,
             (Some(e), Some(n)) => sqlx::query(
                 "update throttles set failures = $2, last_failure_at = $3, locked_until = $4, version = $5, \
-                 updated_at = $6, pending = $8, pending_until = $9 where key_hash = $1 and version = $7",
+                 updated_at = $6 where key_hash = $1 and version = $7",
             )
             .bind(key)
             .bind(n.failures)
@@ -349,8 +346,6 @@ impl ThrottleStore for SqlStore {
             .bind(n.version)
             .bind(now.millis())
             .bind(e.version)
-            .bind(n.pending)
-            .bind(n.pending_until.map(Timestamp::millis))
             .execute(&self.pool)
             .await
             .map_err(map)?,
@@ -371,8 +366,7 @@ impl ThrottleStore for SqlStore {
 
     async fn purge_throttles(&self, before: Timestamp, now: Timestamp) -> Result<u64, StoreError> {
         let r = sqlx::query(
-            "delete from throttles where last_failure_at < $1 and (locked_until is null or locked_until <= $2) \
-             and (pending_until is null or pending_until <= $2)",
+            "delete from throttles where last_failure_at < $1 and (locked_until is null or locked_until <= $2)",
         )
         .bind(before.millis())
         .bind(now.millis())

@@ -122,8 +122,6 @@ pub(crate) struct ThrottleRow {
     pub failures: i64,
     pub last_failure_at: i64,
     pub locked_until: Option<i64>,
-    pub pending: i64,
-    pub pending_until: Option<i64>,
     pub version: i64,
 }
 
@@ -133,8 +131,6 @@ impl From<ThrottleRow> for ThrottleState {
             failures: r.failures,
             last_failure_at: Timestamp(r.last_failure_at),
             locked_until: r.locked_until.map(Timestamp),
-            pending: r.pending,
-            pending_until: r.pending_until.map(Timestamp),
             version: r.version,
         }
     }

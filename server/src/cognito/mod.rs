@@ -80,7 +80,7 @@ impl Caller {
 /// `POST /`.
 pub async fn handle(
     State(st): State<CognitoState>,
-    axum::Extension(source): axum::Extension<domain::limits::Source>,
+    crate::http::client_ip::ClientSource(source): crate::http::client_ip::ClientSource,
     method: Method,
     uri: Uri,
     headers: HeaderMap,

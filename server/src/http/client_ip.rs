@@ -4,10 +4,9 @@
 //! from anyone else are ignored, and junk in them never changes the source
 //! (SECURITY.md A-09): a client cannot name itself someone else.
 
-use axum::extract::{ConnectInfo, Request, State};
+use axum::extract::{ConnectInfo, FromRequestParts};
+use axum::http::request::Parts;
 use axum::http::HeaderMap;
-use axum::middleware::Next;
-use axum::response::Response;
 use domain::limits::Source;
 use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
@@ -87,16 +86,26 @@ impl TrustedProxies {
     }
 }
 
-/// Middleware: puts the request's [`Source`] into its extensions for handlers.
-pub async fn attach(State(trusted): State<TrustedProxies>, mut req: Request, next: Next) -> Response {
-    let peer = req
-        .extensions()
-        .get::<ConnectInfo<SocketAddr>>()
-        .map(|c| c.0.ip())
-        .unwrap_or(IpAddr::V4(std::net::Ipv4Addr::UNSPECIFIED));
-    let source = trusted.source(peer, req.headers());
-    req.extensions_mut().insert(source);
-    next.run(req).await
+/// Extractor: the request's [`Source`], from the connection and (behind a trusted proxy)
+/// its `X-Forwarded-For`. Only handlers that need it pay for it; the proxies come from
+/// an extension the router adds.
+pub struct ClientSource(pub Source);
+
+impl<S: Send + Sync> FromRequestParts<S> for ClientSource {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        let peer = parts
+            .extensions
+            .get::<ConnectInfo<SocketAddr>>()
+            .map(|c| c.0.ip())
+            .unwrap_or(IpAddr::V4(std::net::Ipv4Addr::UNSPECIFIED));
+        let source = match parts.extensions.get::<TrustedProxies>() {
+            Some(t) => t.source(peer, &parts.headers),
+            None => Source(peer),
+        };
+        Ok(ClientSource(source))
+    }
 }
 
 #[cfg(test)]

@@ -9,7 +9,6 @@ use axum::extract::{Query, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use domain::crypto::{ct_eq, random_token};
-use domain::limits::Source;
 use domain::oauth::{Authorization, AuthorizeError, AuthorizeParams};
 use domain::secret::Password;
 use domain::user::{PasswordCheck, UserError};
@@ -234,7 +233,9 @@ pub(super) fn query_of(p: &AuthorizeParams) -> String {
     url::form_urlencoded::Serializer::new(String::new()).extend_pairs(param_pairs(p)).finish()
 }
 
-pub(super) fn params_from(form: &HashMap<String, String>) -> AuthorizeParams {
+/// The authorization request a hosted form carries in its hidden fields (re-validated
+/// on every post; nothing in them is trusted).
+pub fn params_from(form: &HashMap<String, String>) -> AuthorizeParams {
     let g = |k: &str| form.get(k).cloned();
     AuthorizeParams {
         response_type: g("response_type"),
@@ -281,7 +282,8 @@ pub(super) fn csrf_ok(st: &OAuthState, headers: &HeaderMap, form: &HashMap<Strin
     ct_eq(st.master.mac(CSRF_CONTEXT, c.as_bytes()).as_bytes(), t.as_bytes())
 }
 
-pub(super) fn form_fields(body: &[u8]) -> HashMap<String, String> {
+/// The fields of an `application/x-www-form-urlencoded` body (last value of a name wins).
+pub fn form_fields(body: &[u8]) -> HashMap<String, String> {
     url::form_urlencoded::parse(body).map(|(k, v)| (k.to_string(), v.to_string())).collect()
 }
 
@@ -389,7 +391,7 @@ pub async fn login_page_get(
 /// `POST /login`.
 pub async fn login_post(
     State(st): State<OAuthState>,
-    axum::Extension(source): axum::Extension<Source>,
+    crate::http::client_ip::ClientSource(source): crate::http::client_ip::ClientSource,
     headers: HeaderMap,
     body: axum::body::Bytes,
 ) -> Response {

@@ -201,7 +201,7 @@ pub async fn signup_get(
 /// `POST /signup`.
 pub async fn signup_post(
     State(st): State<OAuthState>,
-    axum::Extension(source): axum::Extension<domain::limits::Source>,
+    crate::http::client_ip::ClientSource(source): crate::http::client_ip::ClientSource,
     headers: HeaderMap,
     body: axum::body::Bytes,
 ) -> Response {
@@ -333,7 +333,7 @@ pub async fn confirm_post(State(st): State<OAuthState>, headers: HeaderMap, body
 /// the link is what Cognito's hosted UI offers too.)
 pub async fn resend(
     State(st): State<OAuthState>,
-    axum::Extension(source): axum::Extension<domain::limits::Source>,
+    crate::http::client_ip::ClientSource(source): crate::http::client_ip::ClientSource,
     headers: HeaderMap,
     body: axum::body::Bytes,
 ) -> Response {
@@ -401,7 +401,7 @@ pub async fn forgot_get(
 /// `POST /forgotPassword`.
 pub async fn forgot_post(
     State(st): State<OAuthState>,
-    axum::Extension(source): axum::Extension<domain::limits::Source>,
+    crate::http::client_ip::ClientSource(source): crate::http::client_ip::ClientSource,
     headers: HeaderMap,
     body: axum::body::Bytes,
 ) -> Response {

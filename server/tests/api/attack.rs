@@ -897,3 +897,28 @@ async fn get_tokens_from_refresh_token_without_rotation_refreshes_and_checks_the
     let a = raw_with(&app, "GetTokensFromRefreshToken", &body.to_string(), &[]).await;
     assert_eq!(a.1["__type"], "NotAuthorizedException", "{a:?}");
 }
+
+#[tokio::test]
+async fn l01_refused_admin_calls_are_audited_with_their_reason() {
+    use domain::ports::AuditStore;
+    let app = spawn_app().await;
+    // A bad signature on a real key, and a call the key may make that fails.
+    let err =
+        app.cognito_with(ACCESS_KEY_ID, "not-the-secret-at-all-xxxx").list_user_pools().max_results(10).send().await;
+    assert_eq!(err.unwrap_err().code(), Some("InvalidSignatureException"));
+    let err = app.cognito().describe_user_pool().user_pool_id("us-east-1_NoSuchPool").send().await.unwrap_err();
+    assert_eq!(err.code(), Some("ResourceNotFoundException"));
+    let q = domain::audit::AuditQuery { actor: None, action_prefix: None, before: None, limit: 50 };
+    let events = app.store().await.list_audit_events(&q, 50).await.unwrap();
+    let found = |actor: &str, action: &str| {
+        events.iter().any(|e| e.actor == actor && e.action == action && e.source == "127.0.0.1")
+    };
+    assert!(
+        found(&format!("unverified key:{ACCESS_KEY_ID}"), "ListUserPools refused: InvalidSignatureException"),
+        "{events:?}"
+    );
+    assert!(
+        found(&format!("key:{ACCESS_KEY_ID}"), "DescribeUserPool refused: ResourceNotFoundException"),
+        "{events:?}"
+    );
+}

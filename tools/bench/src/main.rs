@@ -231,6 +231,12 @@ async fn main() -> Result<()> {
         .env("COGNATE_BOOTSTRAP_SECRET_ACCESS_KEY", SECRET)
         .env("COGNATE_BOOTSTRAP_OPERATOR_EMAIL", OPERATOR)
         .env("COGNATE_BOOTSTRAP_OPERATOR_PASSWORD", PASSWORD)
+        // All load comes from one address here, which the per-source limits exist to
+        // stop: the bench measures the paths, so the limits are off (0).
+        .env("COGNATE_FAILED_SIGN_INS_PER_SOURCE", "0")
+        .env("COGNATE_FAILED_SIGN_INS_PER_MINUTE", "0")
+        .env("COGNATE_CODE_REQUESTS_PER_SOURCE", "0")
+        .env("COGNATE_CODE_REQUESTS_PER_MINUTE", "0")
         .kill_on_drop(true);
     if let Some(u) = &a.database_url {
         cmd.env("COGNATE_DATABASE_URL", u);
@@ -298,6 +304,43 @@ async fn main() -> Result<()> {
             async move {
                 let body = json!({"AuthFlow": "USER_PASSWORD_AUTH", "ClientId": client, "AuthParameters": {"USERNAME": format!("user{}", i % 32), "PASSWORD": PASSWORD}});
                 matches!(api.call("InitiateAuth", &body, false).await, Ok((200, _)))
+            }
+        })
+        .await,
+    );
+    // A burst: 64 sign-ins in flight against the hashing pool (one worker per server
+    // core). With the queue sized by its 2-second wait budget none should be refused.
+    let (api2, client2) = (api.clone(), client.clone());
+    let refused = Arc::new(AtomicUsize::new(0));
+    let refused2 = refused.clone();
+    let mut burst = load("InitiateAuth USER_PASSWORD_AUTH, burst of 64 in flight", secs, 64, &server, move |i| {
+        let (api, client, refused) = (api2.clone(), client2.clone(), refused2.clone());
+        async move {
+            let body = json!({"AuthFlow": "USER_PASSWORD_AUTH", "ClientId": client, "AuthParameters": {"USERNAME": format!("user{}", i % 32), "PASSWORD": PASSWORD}});
+            match api.call("InitiateAuth", &body, false).await {
+                Ok((200, _)) => true,
+                Ok((_, v)) => {
+                    if v["__type"] == "TooManyRequestsException" {
+                        refused.fetch_add(1, Ordering::Relaxed);
+                    }
+                    false
+                }
+                Err(_) => false,
+            }
+        }
+    })
+    .await;
+    burst.name = format!("{} ({} refused)", burst.name, refused.load(Ordering::Relaxed));
+    results.push(burst);
+    // A forged access token naming a pool that does not exist: refused, at the cost of a
+    // signature-free parse and one indexed read.
+    let (api2, forged) = (api.clone(), forged_token(&base));
+    results.push(
+        load("GetUser with a forged token for an unknown pool (refused)", secs, c, &server, move |_| {
+            let (api, forged) = (api2.clone(), forged.clone());
+            async move {
+                matches!(api.call("GetUser", &json!({"AccessToken": forged}), false).await,
+                    Ok((400, v)) if v["__type"] == "NotAuthorizedException")
             }
         })
         .await,
@@ -493,6 +536,22 @@ async fn main() -> Result<()> {
     }
     drop(child);
     Ok(())
+}
+
+/// An access token shaped like Cognate's, signed by nobody, whose issuer names a pool
+/// that does not exist.
+fn forged_token(base: &str) -> String {
+    use base64::Engine;
+    let b64 = |v: &Value| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(v.to_string());
+    let exp = SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0) + 3600;
+    let claims = json!({"iss": format!("{}us-east-1_NoSuchPool", base), "sub": "x", "token_use": "access",
+        "scope": "aws.cognito.signin.user.admin", "exp": exp, "iat": exp - 3600, "client_id": "c"});
+    format!(
+        "{}.{}.{}",
+        b64(&json!({"alg": "RS256", "kid": "made-up"})),
+        b64(&claims),
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode([7u8; 256])
+    )
 }
 
 /// Inserts `n` users straight into the database (a fixed password hash; the point is the

@@ -82,6 +82,7 @@ pub enum SignInError {
 pub struct OperatorService {
     store: Arc<dyn Store>,
     clock: Arc<dyn Clock>,
+    in_flight: Arc<throttle::InFlight>,
 }
 
 fn throttle_key(email: &str) -> String {
@@ -92,7 +93,7 @@ fn throttle_key(email: &str) -> String {
 impl OperatorService {
     /// A service over `store`, telling time by `clock`.
     pub fn new(store: Arc<dyn Store>, clock: Arc<dyn Clock>) -> Self {
-        OperatorService { store, clock }
+        OperatorService { store, clock, in_flight: Arc::default() }
     }
 
     /// Whether any operator exists (if not, the console offers first-time setup).
@@ -190,30 +191,26 @@ impl OperatorService {
     /// Checks an email and password. Unknown emails cost the same argon2 time as wrong
     /// passwords, and both count toward the same throttle.
     pub async fn sign_in(&self, email: &str, password: Password) -> Result<Operator, SignInError> {
-        let reservation = match throttle::reserve(&*self.store, throttle_key(email), self.clock.now()).await {
-            Ok(r) => r,
-            Err(throttle::Refused::Locked(wait)) => return Err(SignInError::Throttled(wait)),
-            Err(throttle::Refused::Store(e)) => return Err(SignInError::Store(e)),
-        };
+        let reservation =
+            match throttle::reserve(&*self.store, &self.in_flight, throttle_key(email), self.clock.now()).await {
+                Ok(r) => r,
+                Err(throttle::Refused::Locked(wait)) => return Err(SignInError::Throttled(wait)),
+                Err(throttle::Refused::Store(e)) => return Err(SignInError::Store(e)),
+            };
         let record = match Email::parse(email) {
             Ok(e) => self.store.find_operator_by_email(&e).await?,
             Err(_) => None,
         };
-        let ok = match password::verify(password, record.as_ref().map(|r| r.password_hash.clone())).await {
-            Ok(ok) => ok,
-            Err(e) => {
-                if let Err(c) = reservation.cancel(&*self.store, self.clock.now()).await {
-                    tracing::warn!(error = %c, "could not give back a sign-in attempt");
-                }
-                return Err(match e {
-                    HashError::Busy => SignInError::Busy,
-                    HashError::Failed(m) => SignInError::Store(StoreError::Unavailable(m)),
-                });
-            }
-        };
+        // A hashing failure drops the reservation: it counts neither way.
+        let ok = password::verify(password, record.as_ref().map(|r| r.password_hash.clone())).await.map_err(
+            |e| match e {
+                HashError::Busy => SignInError::Busy,
+                HashError::Failed(m) => SignInError::Store(StoreError::Unavailable(m)),
+            },
+        )?;
         match (ok, record) {
             (true, Some(r)) => {
-                reservation.succeeded(&*self.store, self.clock.now()).await?;
+                reservation.succeeded(&*self.store).await?;
                 Ok(r.operator)
             }
             _ => {

@@ -6,8 +6,8 @@ mod service;
 
 pub use codes::{Code, CodeAttempt, CodePurpose, CodeRecord, CodeUse, CODE_WINDOW, MAX_ATTEMPTS, MAX_SENDS};
 pub use service::{
-    mask, AdminCreateUser, AuthStep, CodeDelivery, DeliveryMedium, MessageAction, PasswordCheck, SignUp, SignUpOutcome,
-    UserError, UserService,
+    mask, parse_filter, AdminCreateUser, AuthStep, CodeDelivery, DeliveryMedium, MessageAction, PasswordCheck, SignUp,
+    SignUpOutcome, UserError, UserService,
 };
 
 use crate::clock::Timestamp;

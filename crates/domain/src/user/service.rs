@@ -30,6 +30,8 @@ mod admin;
 mod auth;
 mod manage;
 mod signup;
+
+pub use admin::parse_filter;
 /// A failure, named for what the caller can do; the adapter maps each to Cognito's error.
 #[derive(Debug, thiserror::Error)]
 pub enum UserError {
@@ -262,6 +264,7 @@ pub struct UserService {
     tokens: TokenService,
     notify: Arc<tokio::sync::Notify>,
     limits: Arc<Limits>,
+    in_flight: Arc<throttle::InFlight>,
 }
 
 /// Masks an email (`a***@e***`) or phone (`+*******1234`) as Cognito does.
@@ -313,6 +316,7 @@ impl UserService {
             tokens,
             notify: Arc::new(tokio::sync::Notify::new()),
             limits: Arc::new(Limits::default()),
+            in_flight: Arc::default(),
         }
     }
 
@@ -527,6 +531,14 @@ impl UserService {
             clear_codes: Vec::new(),
             outbox: Vec::new(),
         }
+    }
+
+    /// Puts a new `code` for `purpose` into the write, with the message that carries it.
+    fn attach_code(&self, w: &mut UserWrite<'_>, purpose: CodePurpose, code: &Code, message: OutboundMessage) {
+        let u = w.user;
+        w.code =
+            Some(CodeRecord::new(&self.master, purpose, u.pool_id.as_str(), &u.username_key, code, self.clock.now()));
+        self.queue(w, message);
     }
 
     fn queue(&self, w: &mut UserWrite<'_>, message: OutboundMessage) {

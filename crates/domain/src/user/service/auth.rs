@@ -105,7 +105,7 @@ impl UserService {
     }
 
     /// The lockout key of a sign-in: the account when the name resolves to one (however
-    /// it was spelled: `Victim@x.com`, ` victim@x.com` and the user name share it), else
+    /// it was spelled: `Victim@x.com`, `VICTIM@X.COM` and the user name share it), else
     /// the normalised form the lookup used, so an unknown name locks like a known one.
     pub(super) fn lockout_key(&self, pool: &UserPool, typed: &str, user: Option<&User>) -> String {
         match user {
@@ -117,7 +117,7 @@ impl UserService {
     /// Reserves a password attempt on the account's lockout: refused while locked
     /// ("Password attempts exceeded", whatever the password).
     pub(super) async fn reserve_attempt(&self, key: String) -> Result<throttle::Reservation, UserError> {
-        match throttle::reserve(&*self.store, key, self.clock.now()).await {
+        match throttle::reserve(&*self.store, &self.in_flight, key, self.clock.now()).await {
             Ok(r) => Ok(r),
             Err(throttle::Refused::Locked(_)) => Err(UserError::NotAuthorized("Password attempts exceeded".into())),
             Err(throttle::Refused::Store(e)) => Err(e.into()),
@@ -125,31 +125,22 @@ impl UserService {
     }
 
     /// Verifies `password` against `hash` under a reserved attempt and settles it: a
-    /// wrong password is a failure, a hashing or storage failure counts neither way.
-    /// (Whether a right password may sign in is decided after; it is a success here.)
+    /// wrong password is a failure; a hashing failure counts neither way (the reservation
+    /// is dropped). Whether a right password may sign in is decided after; it is a
+    /// success here.
     pub(super) async fn verify_reserved(
         &self,
         reservation: throttle::Reservation,
         password: Password,
         hash: Option<PasswordHash>,
     ) -> Result<bool, UserError> {
-        let store = &*self.store;
-        match password::verify(password, hash).await {
-            Ok(true) => {
-                reservation.succeeded(store, self.clock.now()).await?;
-                Ok(true)
-            }
-            Ok(false) => {
-                reservation.failed(store, self.clock.now()).await?;
-                Ok(false)
-            }
-            Err(e) => {
-                if let Err(c) = reservation.cancel(store, self.clock.now()).await {
-                    tracing::warn!(error = %c, "could not give back a sign-in attempt");
-                }
-                Err(e.into())
-            }
+        let ok = password::verify(password, hash).await?;
+        if ok {
+            reservation.succeeded(&*self.store).await?;
+        } else {
+            reservation.failed(&*self.store, self.clock.now()).await?;
         }
+        Ok(ok)
     }
 
     /// Password check shared by every sign-in path: user-name rules, source limits,
@@ -180,14 +171,16 @@ impl UserService {
         };
         let hash: Option<PasswordHash> = user.as_ref().and_then(|u| u.password_hash.clone());
         let ok = self.verify_reserved(reservation, password, hash).await?;
-        let exists = user.is_some();
-        let Some(user) = user.filter(|_| ok) else {
-            self.limits.failed_sign_in(source, self.clock.now());
-            event.log(None, if exists { "wrong_password" } else { "unknown_user" });
-            if !exists && !client.config.prevent_user_existence_errors {
-                return Err(UserError::UserNotFound);
+        let user = match user {
+            Some(u) if ok => u,
+            found => {
+                self.limits.failed_sign_in(source, self.clock.now());
+                event.log(found.as_ref(), if found.is_some() { "wrong_password" } else { "unknown_user" });
+                if found.is_none() && !client.config.prevent_user_existence_errors {
+                    return Err(UserError::UserNotFound);
+                }
+                return Err(UserError::NotAuthorized("Incorrect username or password.".into()));
             }
-            return Err(UserError::NotAuthorized("Incorrect username or password.".into()));
         };
         let outcome = if !user.enabled {
             "disabled"

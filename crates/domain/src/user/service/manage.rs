@@ -166,15 +166,7 @@ impl UserService {
         };
         let (msg, delivery) = self.attribute_code_message(pool, user, channel, &code, subject_body, false)?;
         let mut w = self.write(pool, user);
-        w.code = Some(CodeRecord::new(
-            &self.master,
-            CodePurpose::ForgotPassword,
-            pool.id.as_str(),
-            &user.username_key,
-            &code,
-            self.clock.now(),
-        ));
-        self.queue(&mut w, msg);
+        self.attach_code(&mut w, CodePurpose::ForgotPassword, &code, msg);
         self.save(pool, &w).await?;
         self.notify.notify_one();
         Ok(Some(delivery))
@@ -229,15 +221,7 @@ impl UserService {
         code: &str,
         password: Password,
     ) -> Result<(), UserError> {
-        let (client, pool) = self.client_and_pool(client_id).await?;
-        self.check_secret(&client, username, secret_hash)?;
-        let Some(mut user) = self.lookup(&pool, username).await? else {
-            return Err(if client.config.prevent_user_existence_errors {
-                UserError::CodeMismatch
-            } else {
-                UserError::UserNotFound
-            });
-        };
+        let (pool, mut user) = self.code_holder(client_id, secret_hash, username).await?;
         let code = self.take_code(&pool, &user, CodePurpose::ForgotPassword, code).await?;
         self.apply_password(&pool, &mut user, password, NewPassword::Permanent).await?;
         if user.status == UserStatus::Unconfirmed {
@@ -335,15 +319,7 @@ impl UserService {
                 let code = Code::generate();
                 let (msg, d) = self.attribute_code_message(pool, user, attr, &code, None, true)?;
                 let purpose = if attr == "email" { CodePurpose::VerifyEmail } else { CodePurpose::VerifyPhone };
-                w.code = Some(CodeRecord::new(
-                    &self.master,
-                    purpose,
-                    pool.id.as_str(),
-                    &user.username_key,
-                    &code,
-                    self.clock.now(),
-                ));
-                self.queue(&mut w, msg);
+                self.attach_code(&mut w, purpose, &code, msg);
                 deliveries.push(d);
             }
         }
@@ -484,9 +460,7 @@ impl UserService {
         let (msg, d) = self.attribute_code_message(&pool, &user, attribute, &code, None, true)?;
         let purpose = if attribute == "email" { CodePurpose::VerifyEmail } else { CodePurpose::VerifyPhone };
         let mut w = self.write(&pool, &user);
-        w.code =
-            Some(CodeRecord::new(&self.master, purpose, pool.id.as_str(), &user.username_key, &code, self.clock.now()));
-        self.queue(&mut w, msg);
+        self.attach_code(&mut w, purpose, &code, msg);
         self.save(&pool, &w).await?;
         self.notify.notify_one();
         Ok(d)

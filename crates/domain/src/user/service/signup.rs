@@ -49,15 +49,7 @@ impl UserService {
         let code = Code::generate();
         let delivery = match self.verification_message(&pool, &user, &code) {
             Some((msg, delivery)) => {
-                w.code = Some(CodeRecord::new(
-                    &self.master,
-                    CodePurpose::SignUp,
-                    pool.id.as_str(),
-                    &user.username_key,
-                    &code,
-                    now,
-                ));
-                self.queue(&mut w, msg);
+                self.attach_code(&mut w, CodePurpose::SignUp, &code, msg);
                 Some(delivery)
             }
             None => None,
@@ -91,6 +83,24 @@ impl UserService {
         Ok(CodeUse { purpose, code_hash: record.code_hash })
     }
 
+    /// The pool and user a code is presented for (ConfirmSignUp, ConfirmForgotPassword):
+    /// with `PreventUserExistenceErrors` an unknown name is just a wrong code.
+    pub(super) async fn code_holder(
+        &self,
+        client_id: &str,
+        secret_hash: Option<&str>,
+        username: &str,
+    ) -> Result<(UserPool, User), UserError> {
+        let (client, pool) = self.client_and_pool(client_id).await?;
+        self.check_secret(&client, username, secret_hash)?;
+        check_username(username)?;
+        match self.lookup(&pool, username).await? {
+            Some(user) => Ok((pool, user)),
+            None if client.config.prevent_user_existence_errors => Err(UserError::CodeMismatch),
+            None => Err(UserError::UserNotFound),
+        }
+    }
+
     /// ConfirmSignUp.
     pub async fn confirm_sign_up(
         &self,
@@ -100,15 +110,7 @@ impl UserService {
         code: &str,
         force_alias_creation: bool,
     ) -> Result<(), UserError> {
-        let (client, pool) = self.client_and_pool(client_id).await?;
-        self.check_secret(&client, username, secret_hash)?;
-        let Some(mut user) = self.lookup(&pool, username).await? else {
-            return Err(if client.config.prevent_user_existence_errors {
-                UserError::CodeMismatch
-            } else {
-                UserError::UserNotFound
-            });
-        };
+        let (pool, mut user) = self.code_holder(client_id, secret_hash, username).await?;
         if user.status != UserStatus::Unconfirmed {
             return Err(UserError::NotAuthorized(format!(
                 "User cannot be confirmed. Current status is {}",
@@ -207,15 +209,7 @@ impl UserService {
             return Err(UserError::InvalidParameter("There is no verified channel to send a code to.".into()));
         };
         let mut w = self.write(&pool, &user);
-        w.code = Some(CodeRecord::new(
-            &self.master,
-            CodePurpose::SignUp,
-            pool.id.as_str(),
-            &user.username_key,
-            &code,
-            self.clock.now(),
-        ));
-        self.queue(&mut w, msg);
+        self.attach_code(&mut w, CodePurpose::SignUp, &code, msg);
         match self.store.update_user(&w).await {
             Ok(_) => {}
             Err(e) => match UserError::from(e) {
