@@ -132,26 +132,13 @@ async fn admin_keys_upsert_replaces_the_secret(s: SqlStore) {
 async fn throttles_swap_only_on_the_version_they_read_and_purge_stale_ones(s: SqlStore) {
     let now = Timestamp(1);
     assert!(s.find_throttle("k").await.unwrap().is_none());
-    let a = ThrottleState {
-        failures: 1,
-        last_failure_at: Timestamp(10),
-        locked_until: None,
-        pending: 0,
-        pending_until: None,
-        version: 1,
-    };
+    let a = ThrottleState { failures: 1, last_failure_at: Timestamp(10), locked_until: None, version: 1 };
     assert!(s.swap_throttle("k", None, Some(&a), now).await.unwrap());
     // A second insert from the same empty read loses.
     assert!(!s.swap_throttle("k", None, Some(&a), now).await.unwrap());
     assert_eq!(s.find_throttle("k").await.unwrap(), Some(a.clone()));
-    let b = ThrottleState {
-        failures: 6,
-        last_failure_at: Timestamp(20),
-        locked_until: Some(Timestamp(2_020)),
-        pending: 2,
-        pending_until: Some(Timestamp(60_000)),
-        version: 2,
-    };
+    let b =
+        ThrottleState { failures: 6, last_failure_at: Timestamp(20), locked_until: Some(Timestamp(2_020)), version: 2 };
     assert!(s.swap_throttle("k", Some(&a), Some(&b), now).await.unwrap());
     // A writer that read `a` is too late now.
     assert!(!s.swap_throttle("k", Some(&a), Some(&b), now).await.unwrap());
@@ -163,30 +150,14 @@ async fn throttles_swap_only_on_the_version_they_read_and_purge_stale_ones(s: Sq
     s.clear_throttle("k").await.unwrap();
     assert!(s.find_throttle("k").await.unwrap().is_none());
     // Purge: only counters that are both old and unlocked go.
-    let old = ThrottleState {
-        failures: 2,
-        last_failure_at: Timestamp(100),
-        locked_until: None,
-        pending: 0,
-        pending_until: None,
-        version: 1,
-    };
+    let old = ThrottleState { failures: 2, last_failure_at: Timestamp(100), locked_until: None, version: 1 };
     let locked = ThrottleState {
         failures: 9,
         last_failure_at: Timestamp(100),
         locked_until: Some(Timestamp(5_000)),
-        pending: 0,
-        pending_until: None,
         version: 1,
     };
-    let fresh = ThrottleState {
-        failures: 1,
-        last_failure_at: Timestamp(900),
-        locked_until: None,
-        pending: 0,
-        pending_until: None,
-        version: 1,
-    };
+    let fresh = ThrottleState { failures: 1, last_failure_at: Timestamp(900), locked_until: None, version: 1 };
     for (k, st) in [("old", &old), ("locked", &locked), ("fresh", &fresh)] {
         assert!(s.swap_throttle(k, None, Some(st), now).await.unwrap());
     }

@@ -130,13 +130,14 @@ async fn dispatch(
             Ok(ctx) => Caller::Admin(ctx),
             Err(e) => {
                 // A refused signature on a known key is audited (someone holds or probes
-                // that key). Calls naming no key or an unknown one are only logged: they
-                // cost an attacker nothing, so they must not cost us a row each.
+                // that key: only a key that exists gets as far as the signature check).
+                // Calls with no key, an unknown key or a malformed header are only
+                // logged: they cost an attacker nothing, so they must not cost us a row.
                 let key = key_of(headers);
-                if matches!(e.name, "MissingAuthenticationTokenException" | "UnrecognizedClientException") {
-                    tracing::warn!(target: "cognate::audit", source = %source, action, key = %key, refused = e.name, "admin call refused");
-                } else {
+                if e.name == "InvalidSignatureException" {
                     st.audit.record_refused(&key, &source.to_string(), action, e.name).await;
+                } else {
+                    tracing::warn!(target: "cognate::audit", source = %source, action, key = %key, refused = e.name, "admin call refused");
                 }
                 return Err(e);
             }

@@ -28,6 +28,9 @@ pub struct TestApp {
     _dir: Arc<tempfile::TempDir>,
 }
 
+/// A change to the settings a test server starts with.
+pub type Configure = Box<dyn FnOnce(&mut Settings) + Send>;
+
 pub struct Options {
     pub bootstrap: bool,
     /// Point the server at an SMTP port where nothing listens yet (`TestApp::smtp_port`).
@@ -39,7 +42,7 @@ pub struct Options {
     /// application of a test binary sizes it.
     pub hash_pool: Option<(usize, std::time::Duration)>,
     /// Any other settings a test needs (rate limits, trusted proxies, timeouts).
-    pub configure: Option<Box<dyn FnOnce(&mut Settings) + Send>>,
+    pub configure: Option<Configure>,
 }
 
 impl Default for Options {
