@@ -85,6 +85,15 @@ fn user_message(e: &UserError) -> Option<String> {
     })
 }
 
+/// The status a refused form answers with: 429 when the source or the server is over a
+/// rate limit, 400 otherwise.
+fn status_of(e: &UserError) -> StatusCode {
+    match e {
+        UserError::TooManyRequests => StatusCode::TOO_MANY_REQUESTS,
+        _ => StatusCode::BAD_REQUEST,
+    }
+}
+
 /// Where an error belongs: the field it is about, or the whole form.
 type FormError = Option<(Option<&'static str>, String)>;
 
@@ -249,7 +258,7 @@ pub async fn signup_post(
             }
         }
         Err(e) => match user_message(&e) {
-            Some(m) => again(field_of(&e), m, StatusCode::BAD_REQUEST),
+            Some(m) => again(field_of(&e), m, status_of(&e)),
             None => internal(&e),
         },
     }
@@ -321,7 +330,7 @@ pub async fn confirm_post(State(st): State<OAuthState>, headers: HeaderMap, body
             StatusCode::SEE_OTHER,
         ),
         Err(e) => match user_message(&e) {
-            Some(m) => again(field_of(&e), m, StatusCode::BAD_REQUEST),
+            Some(m) => again(field_of(&e), m, status_of(&e)),
             None => internal(&e),
         },
     }
@@ -425,7 +434,7 @@ pub async fn forgot_post(
             StatusCode::SEE_OTHER,
         ),
         Err(e) => match user_message(&e) {
-            Some(m) => again(field_of(&e), m, StatusCode::BAD_REQUEST),
+            Some(m) => again(field_of(&e), m, status_of(&e)),
             None => internal(&e),
         },
     }
@@ -495,7 +504,7 @@ pub async fn reset_post(State(st): State<OAuthState>, headers: HeaderMap, body: 
             StatusCode::SEE_OTHER,
         ),
         Err(e) => match user_message(&e) {
-            Some(m) => again(field_of(&e), m, StatusCode::BAD_REQUEST),
+            Some(m) => again(field_of(&e), m, status_of(&e)),
             None => internal(&e),
         },
     }
@@ -542,7 +551,7 @@ pub async fn new_password_post(State(st): State<OAuthState>, headers: HeaderMap,
     match st.users.hosted_new_password(&a.pool, &a.client, &session, password).await {
         Ok(user) => signed_in(&st, &a, &user).await,
         Err(e) => match user_message(&e) {
-            Some(m) => again(field_of(&e), m, StatusCode::BAD_REQUEST),
+            Some(m) => again(field_of(&e), m, status_of(&e)),
             None => internal(&e),
         },
     }
