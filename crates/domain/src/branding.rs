@@ -242,6 +242,18 @@ pub fn sanitize_css(css: &str) -> Result<String, BrandingError> {
     let out = sheet
         .to_css(PrinterOptions::default())
         .map_err(|e| invalid(format!("The CSS could not be written back: {e}")))?;
+    // What is served must mean what was checked: the serialiser writes some escapes back
+    // as raw characters (`\C` becomes a form feed, which is whitespace), so the output is
+    // parsed again and must write back to itself (found by the branding_css fuzz target).
+    let faithful = StyleSheet::parse(&out.code, ParserOptions { error_recovery: false, ..ParserOptions::default() })
+        .ok()
+        .and_then(|again| again.to_css(PrinterOptions::default()).ok())
+        .is_some_and(|again| again.code == out.code);
+    if !faithful {
+        return Err(invalid(
+            "The CSS uses escapes that cannot be written back unchanged (such as escaped control characters).",
+        ));
+    }
     // A last look at what will be served: every url( must hold a data: image, whatever
     // construct it came from (parts the visitor does not reach, such as @property values).
     let lower = out.code.to_ascii_lowercase();
@@ -373,6 +385,15 @@ mod tests {
             Err(BrandingError::Invalid(m)) => m,
             other => panic!("{css} should be refused, got {other:?}"),
         }
+    }
+
+    #[test]
+    fn f01_escapes_the_serialiser_cannot_write_back_are_refused_and_output_is_a_fixed_point() {
+        // Found by the branding_css fuzz target: `\C` was served as a raw form feed.
+        let m = refused(":\0\0\0\0\0\0\0\0\\C\\2{");
+        assert!(m.contains("cannot be written back unchanged"), "{m}");
+        let out = sanitize_css(".cg-card { color: #c86432 }").unwrap();
+        assert_eq!(sanitize_css(&out).unwrap(), out);
     }
 
     #[test]
