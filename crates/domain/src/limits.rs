@@ -19,9 +19,6 @@ use std::sync::Mutex;
 pub struct Source(pub IpAddr);
 
 impl Source {
-    /// The loopback address (tools and tests that have no peer).
-    pub const LOCAL: Source = Source(IpAddr::V4(std::net::Ipv4Addr::LOCALHOST));
-
     /// The address limits count by: IPv4 as is, IPv6 by its /64 (v4-mapped as IPv4).
     fn bucket(self) -> IpAddr {
         match self.0 {
