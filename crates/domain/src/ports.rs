@@ -93,6 +93,13 @@ pub trait ClientStore: Send + Sync {
     ) -> Result<Vec<AppClient>, StoreError>;
 }
 
+/// The [`StoreError::Conflict`] a user write fails with when the code it would use up
+/// was already used (by a concurrent request).
+pub const CODE_USED: &str = "user_codes: used";
+/// The [`StoreError::Conflict`] a user write fails with when its new code is past the
+/// window's sends.
+pub const CODE_SEND_LIMIT: &str = "user_codes: send limit";
+
 /// Everything one change to a user writes, in one transaction.
 pub struct UserWrite<'a> {
     /// The user row.
@@ -103,10 +110,10 @@ pub struct UserWrite<'a> {
     pub index: Vec<(String, String)>,
     /// A code to store (replacing one of the same purpose, keeping its window's counts).
     /// When the window's sends are used up the whole write fails with
-    /// [`StoreError::Conflict`] naming `user_codes: send limit`.
+    /// [`StoreError::Conflict`] of [`CODE_SEND_LIMIT`].
     pub code: Option<CodeRecord>,
     /// A right code this write uses up: the write goes through only if the code is
-    /// still stored, else fails with [`StoreError::Conflict`] naming `user_codes: used`.
+    /// still stored, else fails with [`StoreError::Conflict`] of [`CODE_USED`].
     pub consume_code: Option<CodeUse>,
     /// Codes to delete.
     pub clear_codes: Vec<CodePurpose>,

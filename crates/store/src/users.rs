@@ -92,7 +92,7 @@ async fn write_dependents(tx: &mut Transaction<'_, Any>, w: &UserWrite<'_>, now:
         .await
         .map_err(map)?;
         if r.rows_affected() == 0 {
-            return Err(StoreError::Conflict("user_codes: used".into()));
+            return Err(StoreError::Conflict(domain::ports::CODE_USED.into()));
         }
     }
     for (kind, key) in &w.aliases {
@@ -154,7 +154,7 @@ async fn write_dependents(tx: &mut Transaction<'_, Any>, w: &UserWrite<'_>, now:
         .await
         .map_err(map)?;
         if r.rows_affected() == 0 {
-            return Err(StoreError::Conflict("user_codes: send limit".into()));
+            return Err(StoreError::Conflict(domain::ports::CODE_SEND_LIMIT.into()));
         }
     }
     for m in &w.outbox {

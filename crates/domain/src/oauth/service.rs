@@ -596,17 +596,10 @@ impl OAuthService {
             .as_deref()
             .ok_or_else(|| OAuthError::new("invalid_request", "refresh_token is missing."))?;
         // With rotation the endpoint rotates too: the new refresh token is in the answer.
-        let record = self.tokens.check_refresh_for_rotation(client, value).await?;
+        let record = self.tokens.redeem_refresh(client, value).await?;
         let user = self.active_user(pool, &record.sub).await?;
         if record.created_at < user.tokens_valid_after {
             return Err(OAuthError::new("invalid_grant", "Refresh Token has been revoked"));
-        }
-        match client.config.rotation() {
-            Some(grace) => self.tokens.rotate_out(&record, grace).await?,
-            None if record.rotated_at.is_some() => {
-                return Err(OAuthError::new("invalid_grant", "Refresh Token has been revoked"))
-            }
-            None => {}
         }
         let groups = self.store.groups_of_user(&pool.id, &user.username_key).await?;
         let t = self.tokens.issue(pool, client, &user, &groups, record.auth_time, Some(&record)).await?;

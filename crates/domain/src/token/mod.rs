@@ -424,13 +424,9 @@ impl TokenService {
         Ok(record)
     }
 
-    /// [`Self::check_refresh`] for a flow that rotates: a token already rotated out still
-    /// passes here, and [`Self::rotate_out`] decides between a retry and a reuse.
-    pub async fn check_refresh_for_rotation(
-        &self,
-        client: &AppClient,
-        value: &str,
-    ) -> Result<RefreshRecord, TokenError> {
+    /// [`Self::check_refresh`] without the rotation check: [`Self::redeem_refresh`] decides
+    /// between a retry and a reuse.
+    async fn check_refresh_for_rotation(&self, client: &AppClient, value: &str) -> Result<RefreshRecord, TokenError> {
         let record = self
             .store
             .find_refresh_token(&sha256_hex(value.as_bytes()))
@@ -448,11 +444,24 @@ impl TokenService {
         Ok(record)
     }
 
+    /// A refresh token presented to a flow that may rotate (GetTokensFromRefreshToken,
+    /// `/oauth2/token`): checked, then rotated out when the client rotates; when it does
+    /// not, a token rotated out earlier (rotation since turned off) stays refused.
+    pub async fn redeem_refresh(&self, client: &AppClient, value: &str) -> Result<RefreshRecord, TokenError> {
+        let record = self.check_refresh_for_rotation(client, value).await?;
+        match client.config.rotation() {
+            Some(grace) => self.rotate_out(&record, grace).await?,
+            None if record.rotated_at.is_some() => return Err(TokenError::Invalid("Refresh Token has been revoked")),
+            None => {}
+        }
+        Ok(record)
+    }
+
     /// Takes a refresh token out of use as it is rotated, atomically: the first request
     /// (and retries within the client's grace period) may go on; afterwards presenting it
     /// is reuse, which revokes every token of its session (RFC 9700 4.14.2, SECURITY.md
     /// T-10/T-11) and fails with [`TokenError::Reused`].
-    pub async fn rotate_out(&self, record: &RefreshRecord, grace: Duration) -> Result<(), TokenError> {
+    async fn rotate_out(&self, record: &RefreshRecord, grace: Duration) -> Result<(), TokenError> {
         let now = self.clock.now();
         let cutoff = Timestamp(now.millis() - i64::try_from(grace.as_millis()).unwrap_or(i64::MAX));
         if self.store.mark_refresh_rotated(&record.id_hash, now, cutoff).await? {

@@ -95,8 +95,8 @@ impl From<StoreError> for UserError {
     fn from(e: StoreError) -> Self {
         match e {
             // A concurrent request used the code first: to this one it is no longer valid.
-            StoreError::Conflict(c) if c == "user_codes: used" => UserError::CodeMismatch,
-            StoreError::Conflict(c) if c == "user_codes: send limit" => UserError::LimitExceeded,
+            StoreError::Conflict(c) if c == crate::ports::CODE_USED => UserError::CodeMismatch,
+            StoreError::Conflict(c) if c == crate::ports::CODE_SEND_LIMIT => UserError::LimitExceeded,
             other => UserError::Internal(other.to_string()),
         }
     }

@@ -182,48 +182,40 @@ impl UserService {
                 return Err(UserError::NotAuthorized("Incorrect username or password.".into()));
             }
         };
-        let outcome = if !user.enabled {
-            "disabled"
-        } else {
-            match user.status {
-                UserStatus::Unconfirmed => "unconfirmed",
-                UserStatus::ResetRequired => "reset_required",
-                UserStatus::ForceChangePassword => "new_password_required",
-                UserStatus::Confirmed | UserStatus::ExternalProvider => "password_verified",
-            }
+        // One decision per status: what the event log says, and what the caller gets.
+        let (outcome, refused) = match (user.enabled, user.status) {
+            (false, _) => ("disabled", Some(UserError::NotAuthorized("User is disabled.".into()))),
+            (true, UserStatus::Unconfirmed) => ("unconfirmed", Some(UserError::UserNotConfirmed)),
+            (true, UserStatus::ResetRequired) => ("reset_required", Some(UserError::PasswordResetRequired)),
+            (true, UserStatus::ForceChangePassword) => ("new_password_required", None),
+            (true, UserStatus::Confirmed | UserStatus::ExternalProvider) => ("password_verified", None),
         };
         event.log(Some(&user), outcome);
-        let (pool, client) = (pool.clone(), client.clone());
-        if !user.enabled {
-            return Err(UserError::NotAuthorized("User is disabled.".into()));
+        if let Some(e) = refused {
+            return Err(e);
         }
-        match user.status {
-            UserStatus::Unconfirmed => return Err(UserError::UserNotConfirmed),
-            UserStatus::ResetRequired => return Err(UserError::PasswordResetRequired),
-            UserStatus::ForceChangePassword => {
-                if user.temporary_password_expires_at.is_some_and(|t| t <= now) {
-                    return Err(UserError::NotAuthorized(
-                        "Temporary password has expired and must be reset by an administrator.".into(),
-                    ));
-                }
-                let session = self.seal_session(&pool, &client, &user, "NEW_PASSWORD_REQUIRED");
-                let required = pool
-                    .config
-                    .schema
-                    .iter()
-                    .filter(|a| a.required && a.name != "sub" && !user.attributes.contains_key(&a.name))
-                    .map(|a| format!("userAttributes.{}", a.name))
-                    .collect();
-                let mut shown = user.attributes.clone();
-                shown.remove("sub");
-                return Ok(PasswordCheck::NewPasswordRequired {
-                    session,
-                    username: user.username.clone(),
-                    required_attributes: required,
-                    user_attributes: shown,
-                });
+        if user.status == UserStatus::ForceChangePassword {
+            if user.temporary_password_expires_at.is_some_and(|t| t <= now) {
+                return Err(UserError::NotAuthorized(
+                    "Temporary password has expired and must be reset by an administrator.".into(),
+                ));
             }
-            UserStatus::Confirmed | UserStatus::ExternalProvider => {}
+            let session = self.seal_session(pool, client, &user, "NEW_PASSWORD_REQUIRED");
+            let required = pool
+                .config
+                .schema
+                .iter()
+                .filter(|a| a.required && a.name != "sub" && !user.attributes.contains_key(&a.name))
+                .map(|a| format!("userAttributes.{}", a.name))
+                .collect();
+            let mut shown = user.attributes.clone();
+            shown.remove("sub");
+            return Ok(PasswordCheck::NewPasswordRequired {
+                session,
+                username: user.username.clone(),
+                required_attributes: required,
+                user_attributes: shown,
+            });
         }
         Ok(PasswordCheck::Valid(user))
     }
@@ -368,7 +360,7 @@ impl UserService {
 
     /// GetTokensFromRefreshToken: new ID and access tokens, and with rotation a new
     /// refresh token while the presented one is rotated out (see
-    /// [`TokenService::rotate_out`]). A confidential client sends its `ClientSecret`.
+    /// [`TokenService::redeem_refresh`]). A confidential client sends its `ClientSecret`.
     pub async fn tokens_from_refresh_token(
         &self,
         client_id: &str,
@@ -380,11 +372,8 @@ impl UserService {
         if !client.config.allows(AuthFlow::RefreshToken) {
             return Err(UserError::NotAuthorized("Refresh token sign-in is not enabled for this client.".into()));
         }
-        let record: RefreshRecord = self.tokens.check_refresh_for_rotation(&client, refresh_token).await?;
+        let record: RefreshRecord = self.tokens.redeem_refresh(&client, refresh_token).await?;
         let user = self.refresh_user(&pool, &record).await?;
-        if let Some(grace) = client.config.rotation() {
-            self.tokens.rotate_out(&record, grace).await?;
-        }
         let groups = self.store.groups_of_user(&pool.id, &user.username_key).await?;
         Ok(self.tokens.issue(&pool, &client, &user, &groups, record.auth_time, Some(&record)).await?)
     }
