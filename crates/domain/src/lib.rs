@@ -8,6 +8,7 @@
 
 pub mod access;
 pub mod admin_key;
+pub mod auth;
 pub mod audit;
 pub mod branding;
 pub mod client;

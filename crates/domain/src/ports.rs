@@ -153,6 +153,9 @@ pub trait UserStore: Send + Sync {
         purpose: CodePurpose,
         now: Timestamp,
     ) -> Result<CodeAttempt, StoreError>;
+    /// Records that TOTP step `step` was used by the user, if it is later than the last
+    /// one used (compare-and-swap); false when it is not (a code is accepted once).
+    async fn use_totp_step(&self, pool: &UserPoolId, username_key: &str, step: i64) -> Result<bool, StoreError>;
     /// How many users the pool has.
     async fn count_users(&self, pool: &UserPoolId) -> Result<i64, StoreError>;
     /// Users per status, group and client counts of a pool (the console's overview),
@@ -403,6 +406,43 @@ pub trait AuditStore: Send + Sync {
     ) -> Result<Vec<crate::audit::AuditEvent>, StoreError>;
 }
 
+/// An open challenge session of a sign-in (see [`crate::auth`]).
+#[derive(Clone, Debug)]
+pub struct AuthSessionRecord {
+    /// SHA-256 of the `Session` value the client holds.
+    pub id_hash: String,
+    /// The pool.
+    pub pool_id: UserPoolId,
+    /// The app client the sign-in started with.
+    pub client_id: String,
+    /// The user (or, for an unknown name, its lookup form).
+    pub username_key: String,
+    /// The step and its secrets, sealed.
+    pub sealed: Vec<u8>,
+    /// Wrong answers so far.
+    pub failures: i64,
+    /// End of validity (`AuthSessionValidity`).
+    pub expires_at: Timestamp,
+    /// Start.
+    pub created_at: Timestamp,
+}
+
+/// Challenge sessions: each is answered successfully at most once.
+#[async_trait]
+pub trait AuthSessionStore: Send + Sync {
+    /// Stores a new session.
+    async fn insert_auth_session(&self, r: &AuthSessionRecord) -> Result<(), StoreError>;
+    /// The session with this digest.
+    async fn find_auth_session(&self, id_hash: &str) -> Result<Option<AuthSessionRecord>, StoreError>;
+    /// Deletes the session if it still has `failures` wrong answers: true for exactly one
+    /// of several concurrent answers.
+    async fn take_auth_session(&self, id_hash: &str, failures: i64) -> Result<bool, StoreError>;
+    /// Counts a wrong answer; the session is deleted at `max_failures`.
+    async fn fail_auth_session(&self, id_hash: &str, max_failures: i64, now: Timestamp) -> Result<(), StoreError>;
+    /// Deletes expired sessions.
+    async fn purge_auth_sessions(&self, now: Timestamp) -> Result<u64, StoreError>;
+}
+
 /// Liveness of the database itself.
 #[async_trait]
 pub trait HealthStore: Send + Sync {
@@ -422,6 +462,7 @@ pub trait Store:
     + AdminKeyStore
     + ThrottleStore
     + SessionRecordStore
+    + AuthSessionStore
     + OAuthStore
     + BrandingStore
     + PoolDomainStore
@@ -441,6 +482,7 @@ impl<T> Store for T where
         + AdminKeyStore
         + ThrottleStore
         + SessionRecordStore
+        + AuthSessionStore
         + OAuthStore
         + BrandingStore
         + PoolDomainStore

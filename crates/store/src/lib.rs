@@ -9,6 +9,7 @@
 //! really differs, the function takes its SQL from `dialect.rs`.
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::todo))]
 
+mod auth_sessions;
 mod connect;
 mod dialect;
 mod error;

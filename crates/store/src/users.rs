@@ -32,6 +32,8 @@ pub(crate) struct UserRow {
     pending_attributes: String,
     password_hash: Option<String>,
     password_history: String,
+    srp_verifier: Option<String>,
+    mfa: String,
     temporary_password_expires_at: Option<i64>,
     tokens_valid_after: i64,
     created_at: i64,
@@ -40,7 +42,7 @@ pub(crate) struct UserRow {
 
 pub(crate) const USER_COLUMNS: &str =
     "pool_id, username_key, username, sub, status, enabled, attributes, pending_attributes, password_hash, \
-    password_history, temporary_password_expires_at, tokens_valid_after, created_at, updated_at";
+    password_history, temporary_password_expires_at, tokens_valid_after, created_at, updated_at, srp_verifier, mfa";
 
 impl TryFrom<UserRow> for User {
     type Error = StoreError;
@@ -64,6 +66,8 @@ impl TryFrom<UserRow> for User {
             pending_attributes,
             password_hash: r.password_hash.map(PasswordHash::from_phc),
             password_history: history.into_iter().map(PasswordHash::from_phc).collect(),
+            srp_verifier: r.srp_verifier,
+            mfa: serde_json::from_str(&r.mfa).map_err(|e| StoreError::Corrupt(format!("users.mfa: {e}")))?,
             temporary_password_expires_at: r.temporary_password_expires_at.map(Timestamp),
             tokens_valid_after: Timestamp(r.tokens_valid_after),
             created_at: Timestamp(r.created_at),
@@ -181,7 +185,7 @@ impl UserStore for SqlStore {
         let u = w.user;
         let mut tx = self.pool.begin().await.map_err(map)?;
         let sql = format!(
-            "insert into users ({USER_COLUMNS}) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)"
+            "insert into users ({USER_COLUMNS}) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)"
         );
         sqlx::query(&sql)
             .bind(u.pool_id.as_str())
@@ -198,6 +202,8 @@ impl UserStore for SqlStore {
             .bind(u.tokens_valid_after.millis())
             .bind(u.created_at.millis())
             .bind(u.updated_at.millis())
+            .bind(&u.srp_verifier)
+            .bind(to_json(&u.mfa)?)
             .execute(&mut *tx)
             .await
             .map_err(map)?;
@@ -211,7 +217,7 @@ impl UserStore for SqlStore {
         let r = sqlx::query(
             "update users set username = $3, status = $4, enabled = $5, attributes = $6, password_hash = $7, \
              password_history = $8, temporary_password_expires_at = $9, tokens_valid_after = $10, updated_at = $11, \
-             pending_attributes = $12 where pool_id = $1 and username_key = $2",
+             pending_attributes = $12, srp_verifier = $13, mfa = $14 where pool_id = $1 and username_key = $2",
         )
         .bind(u.pool_id.as_str())
         .bind(&u.username_key)
@@ -225,6 +231,8 @@ impl UserStore for SqlStore {
         .bind(u.tokens_valid_after.millis())
         .bind(u.updated_at.millis())
         .bind(to_json(&u.pending_attributes)?)
+        .bind(&u.srp_verifier)
+        .bind(to_json(&u.mfa)?)
         .execute(&mut *tx)
         .await
         .map_err(map)?;
@@ -314,6 +322,19 @@ impl UserStore for SqlStore {
             .await
             .map_err(map)?;
         row.map(|r| Ok((User::try_from(r.user)?, r.revoked > 0))).transpose()
+    }
+
+    async fn use_totp_step(&self, pool: &UserPoolId, username_key: &str, step: i64) -> Result<bool, StoreError> {
+        let r = sqlx::query(
+            "update users set totp_last_step = $3 where pool_id = $1 and username_key = $2 and totp_last_step < $3",
+        )
+        .bind(pool.as_str())
+        .bind(username_key)
+        .bind(step)
+        .execute(&self.pool)
+        .await
+        .map_err(map)?;
+        Ok(r.rows_affected() == 1)
     }
 
     async fn count_code_attempt(

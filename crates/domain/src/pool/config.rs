@@ -281,6 +281,45 @@ pub enum MfaMode {
     Optional,
 }
 
+/// The second factors a pool offers (`SetUserPoolMfaConfig`).
+#[derive(Clone, Debug, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct MfaFactors {
+    /// `SoftwareTokenMfaConfiguration.Enabled`.
+    #[serde(default)]
+    pub software_token: bool,
+    /// SMS codes (`SmsMfaConfiguration` given).
+    #[serde(default)]
+    pub sms: bool,
+    /// E-mail codes (`EmailMfaConfiguration` given).
+    #[serde(default)]
+    pub email: bool,
+    /// `EmailMfaConfiguration.Subject`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email_subject: Option<String>,
+    /// `EmailMfaConfiguration.Message` with `{####}`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email_message: Option<String>,
+}
+
+impl MfaFactors {
+    /// Whether the pool offers `f`.
+    pub fn offers(&self, f: crate::auth::MfaFactor) -> bool {
+        match f {
+            crate::auth::MfaFactor::SoftwareToken => self.software_token,
+            crate::auth::MfaFactor::Sms => self.sms,
+            crate::auth::MfaFactor::Email => self.email,
+        }
+    }
+
+    /// The MFA e-mail (subject, body) with Cognito's defaults.
+    pub fn email_template(&self) -> (String, String) {
+        (
+            self.email_subject.clone().unwrap_or_else(|| "Your sign-in code".into()),
+            self.email_message.clone().unwrap_or_else(|| "Your authentication code is {####}. ".into()),
+        )
+    }
+}
+
 /// An account recovery channel with its priority (1 first).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RecoveryOption {
@@ -374,6 +413,9 @@ pub struct PoolConfig {
     pub attributes_require_verification_before_update: Vec<String>,
     /// MFA mode.
     pub mfa: MfaMode,
+    /// The factors MFA may use.
+    #[serde(default)]
+    pub mfa_factors: MfaFactors,
     /// Refuse deletion while set.
     pub deletion_protection: bool,
     /// Other settings, in their wire form, stored and returned as given.
@@ -395,6 +437,7 @@ impl Default for PoolConfig {
             account_recovery: Vec::new(),
             attributes_require_verification_before_update: Vec::new(),
             mfa: MfaMode::Off,
+            mfa_factors: MfaFactors::default(),
             deletion_protection: false,
             passthrough: BTreeMap::new(),
         }

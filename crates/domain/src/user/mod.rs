@@ -6,7 +6,7 @@ mod service;
 
 pub use codes::{Code, CodeAttempt, CodePurpose, CodeRecord, CodeUse, CODE_WINDOW, MAX_ATTEMPTS, MAX_SENDS};
 pub use service::{
-    mask, parse_filter, AdminCreateUser, AuthStep, CodeDelivery, DeliveryMedium, MessageAction, PasswordCheck, SignUp,
+    mask, parse_filter, AdminCreateUser, AuthStep, CodeDelivery, DeliveryMedium, MessageAction, SignInStep, SignUp, FactorSetting, MfaPreferences, TokenOrSession,
     SignUpOutcome, UserError, UserService,
 };
 
@@ -80,6 +80,12 @@ pub struct User {
     pub password_hash: Option<PasswordHash>,
     /// Earlier password hashes, newest first (for `PasswordHistorySize`).
     pub password_history: Vec<PasswordHash>,
+    /// The SRP salt and verifier of the password, sealed (see [`crate::auth::srp`]);
+    /// `None` for users whose password was set before SRP existed, until they next sign
+    /// in with it.
+    pub srp_verifier: Option<String>,
+    /// Second factors.
+    pub mfa: crate::auth::UserMfa,
     /// When a temporary password stops working.
     pub temporary_password_expires_at: Option<Timestamp>,
     /// Tokens issued before this instant are no longer accepted (global sign-out).

@@ -29,9 +29,13 @@ use std::time::Duration;
 mod admin;
 mod auth;
 mod manage;
+mod mfa;
+mod signin;
 mod signup;
 
 pub use admin::parse_filter;
+pub use mfa::{FactorSetting, MfaPreferences, TokenOrSession};
+pub use signin::{AuthStep, SignInStep};
 /// A failure, named for what the caller can do; the adapter maps each to Cognito's error.
 #[derive(Debug, thiserror::Error)]
 pub enum UserError {
@@ -86,6 +90,12 @@ pub enum UserError {
     /// Not enabled for this client (`UnsupportedOperationException`).
     #[error("{0}")]
     UnsupportedOperation(String),
+    /// A software token code did not verify (`EnableSoftwareTokenMFAException`).
+    #[error("Code mismatch and fail enable Software Token MFA")]
+    EnableSoftwareTokenMfa,
+    /// No software token is associated (`SoftwareTokenMFANotFoundException`).
+    #[error("Software Token MFA has not been enabled by the user.")]
+    SoftwareTokenMfaNotFound,
     /// Our fault (`InternalErrorException`).
     #[error("{0}")]
     Internal(String),
@@ -210,42 +220,6 @@ pub struct AdminCreateUser {
     pub delivery: Vec<DeliveryMedium>,
     /// Take over an alias (verified email/phone) another user holds.
     pub force_alias_creation: bool,
-}
-
-/// The next step of a sign-in.
-#[derive(Debug)]
-pub enum AuthStep {
-    /// Signed in.
-    Authenticated(TokenSet),
-    /// A challenge to answer with `session`.
-    NewPasswordRequired {
-        /// Opaque session for RespondToAuthChallenge.
-        session: String,
-        /// The user's name for `USER_ID_FOR_SRP`.
-        username: String,
-        /// Attributes the user must provide.
-        required_attributes: Vec<String>,
-        /// The user's current attributes (Cognito's `userAttributes` parameter).
-        user_attributes: BTreeMap<String, String>,
-    },
-}
-
-/// The outcome of a correct password.
-#[derive(Debug)]
-pub enum PasswordCheck {
-    /// The user may sign in.
-    Valid(User),
-    /// A temporary password was used: a new one must be set first.
-    NewPasswordRequired {
-        /// Opaque session for the new-password step.
-        session: String,
-        /// The user's name.
-        username: String,
-        /// Attributes the user must provide.
-        required_attributes: Vec<String>,
-        /// The user's current attributes.
-        user_attributes: BTreeMap<String, String>,
-    },
 }
 
 const PASSWORD_ALPHABET_LOWER: &[u8] = b"abcdefghijkmnopqrstuvwxyz";

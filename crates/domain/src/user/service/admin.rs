@@ -47,6 +47,8 @@ impl UserService {
                 pending_attributes: BTreeMap::new(),
                 password_hash: None,
                 password_history: Vec::new(),
+                srp_verifier: None,
+                mfa: Default::default(),
                 temporary_password_expires_at: None,
                 tokens_valid_after: Timestamp(0),
                 created_at: now,
@@ -55,7 +57,7 @@ impl UserService {
             (user, false)
         };
         let plain = password.secret().to_owned();
-        user.password_hash = Some(password::hash(password).await?);
+        self.store_password(&pool, &mut user, password).await?;
         user.temporary_password_expires_at = Some(now.plus(validity));
         user.updated_at = now;
         let mut w = self.write(&pool, &user);

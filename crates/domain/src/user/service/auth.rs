@@ -3,31 +3,19 @@
 
 use super::*;
 
-/// What a challenge session carries (sealed, so the client cannot alter it).
-#[derive(Serialize, Deserialize)]
-struct ChallengeSession {
-    pool: String,
-    client: String,
-    username_key: String,
-    challenge: String,
-    expires_at: i64,
-}
-
-const SESSION_CONTEXT: &str = "cognate/auth_session/v1";
-
 /// One sign-in attempt, for the structured event log (SECURITY.md L-01): pool, client,
 /// the user's `sub` or a digest of the typed name, the source and the outcome. Never the
 /// password, and never the typed name itself (it may be a password typed in the wrong
 /// field).
-struct AuthEvent<'a> {
-    pool: &'a UserPool,
-    client: &'a str,
-    typed: &'a str,
-    source: Source,
+pub(super) struct AuthEvent<'a> {
+    pub(super) pool: &'a UserPool,
+    pub(super) client: &'a str,
+    pub(super) typed: &'a str,
+    pub(super) source: Source,
 }
 
 impl AuthEvent<'_> {
-    fn log(&self, user: Option<&User>, outcome: &str) {
+    pub(super) fn log(&self, user: Option<&User>, outcome: &str) {
         let who = match user {
             Some(u) => format!("sub:{}", u.sub),
             None => format!("name:{}", &throttle::key("event", self.typed)[..16]),
@@ -79,16 +67,9 @@ impl UserService {
             return Err(UserError::InvalidParameter(format!("{flow_name} flow not enabled for this client")));
         }
         self.check_secret(&client, username, secret_hash)?;
-        let user = match self.check_password(&pool, &client, username, password, source).await? {
-            PasswordCheck::Valid(user) => user,
-            PasswordCheck::NewPasswordRequired { session, username, required_attributes, user_attributes } => {
-                return Ok(AuthStep::NewPasswordRequired { session, username, required_attributes, user_attributes })
-            }
-        };
-        let now = self.clock.now();
-        let groups = self.store.groups_of_user(&pool.id, &user.username_key).await?;
-        let tokens = self.tokens.issue(&pool, &client, &user, &groups, now, None).await?;
-        Ok(AuthStep::Authenticated(tokens))
+        let user = self.check_password(&pool, &client, username, password, source).await?;
+        let step = self.next_after_password(&pool, &client, user).await?;
+        self.finish(&pool, &client, step).await
     }
 
     /// A password sign-in on the hosted pages: the same checks, lockout and errors as the
@@ -100,8 +81,9 @@ impl UserService {
         username: &str,
         password: Password,
         source: Source,
-    ) -> Result<PasswordCheck, UserError> {
-        self.check_password(pool, client, username, password, source).await
+    ) -> Result<SignInStep, UserError> {
+        let user = self.check_password(pool, client, username, password, source).await?;
+        self.next_after_password(pool, client, user).await
     }
 
     /// The lockout key of a sign-in: the account when the name resolves to one (however
@@ -145,7 +127,8 @@ impl UserService {
 
     /// Password check shared by every sign-in path: user-name rules, source limits,
     /// the account lockout (reserved before the hash), dummy-hash timing for unknown
-    /// users, user status; every outcome is logged as an event.
+    /// users, user status; every outcome is logged as an event. A user whose password
+    /// predates SRP gets a verifier now.
     async fn check_password(
         &self,
         pool: &UserPool,
@@ -153,7 +136,7 @@ impl UserService {
         username: &str,
         password: Password,
         source: Source,
-    ) -> Result<PasswordCheck, UserError> {
+    ) -> Result<User, UserError> {
         let event = AuthEvent { pool, client: client.id.as_str(), typed: username, source };
         check_username(username)?;
         let now = self.clock.now();
@@ -170,8 +153,9 @@ impl UserService {
             }
         };
         let hash: Option<PasswordHash> = user.as_ref().and_then(|u| u.password_hash.clone());
+        let kept = password.clone();
         let ok = self.verify_reserved(reservation, password, hash).await?;
-        let user = match user {
+        let mut user = match user {
             Some(u) if ok => u,
             found => {
                 self.limits.failed_sign_in(source, self.clock.now());
@@ -182,7 +166,18 @@ impl UserService {
                 return Err(UserError::NotAuthorized("Incorrect username or password.".into()));
             }
         };
-        // One decision per status: what the event log says, and what the caller gets.
+        self.admit(&event, &user)?;
+        if user.srp_verifier.is_none() {
+            self.derive_verifier(pool, &mut user, &kept);
+            let w = self.write(pool, &user);
+            self.store.update_user(&w).await?;
+        }
+        Ok(user)
+    }
+
+    /// Whether a user who proved their password may go on, by status (one decision per
+    /// status: what the event log says, and what the caller gets).
+    pub(super) fn admit(&self, event: &AuthEvent<'_>, user: &User) -> Result<(), UserError> {
         let (outcome, refused) = match (user.enabled, user.status) {
             (false, _) => ("disabled", Some(UserError::NotAuthorized("User is disabled.".into()))),
             (true, UserStatus::Unconfirmed) => ("unconfirmed", Some(UserError::UserNotConfirmed)),
@@ -190,136 +185,18 @@ impl UserService {
             (true, UserStatus::ForceChangePassword) => ("new_password_required", None),
             (true, UserStatus::Confirmed | UserStatus::ExternalProvider) => ("password_verified", None),
         };
-        event.log(Some(&user), outcome);
+        event.log(Some(user), outcome);
         if let Some(e) = refused {
             return Err(e);
         }
-        if user.status == UserStatus::ForceChangePassword {
-            if user.temporary_password_expires_at.is_some_and(|t| t <= now) {
-                return Err(UserError::NotAuthorized(
-                    "Temporary password has expired and must be reset by an administrator.".into(),
-                ));
-            }
-            let session = self.seal_session(pool, client, &user, "NEW_PASSWORD_REQUIRED");
-            let required = pool
-                .config
-                .schema
-                .iter()
-                .filter(|a| a.required && a.name != "sub" && !user.attributes.contains_key(&a.name))
-                .map(|a| format!("userAttributes.{}", a.name))
-                .collect();
-            let mut shown = user.attributes.clone();
-            shown.remove("sub");
-            return Ok(PasswordCheck::NewPasswordRequired {
-                session,
-                username: user.username.clone(),
-                required_attributes: required,
-                user_attributes: shown,
-            });
+        if user.status == UserStatus::ForceChangePassword
+            && user.temporary_password_expires_at.is_some_and(|t| t <= self.clock.now())
+        {
+            return Err(UserError::NotAuthorized(
+                "Temporary password has expired and must be reset by an administrator.".into(),
+            ));
         }
-        Ok(PasswordCheck::Valid(user))
-    }
-
-    fn seal_session(&self, pool: &UserPool, client: &AppClient, user: &User, challenge: &str) -> String {
-        let s = ChallengeSession {
-            pool: pool.id.as_str().to_owned(),
-            client: client.id.as_str().to_owned(),
-            username_key: user.username_key.clone(),
-            challenge: challenge.to_owned(),
-            expires_at: self
-                .clock
-                .now()
-                .plus(Duration::from_secs(u64::from(client.config.auth_session_validity_minutes) * 60))
-                .millis(),
-        };
-        let plain = serde_json::to_vec(&s).unwrap_or_default();
-        URL_SAFE_NO_PAD.encode(self.master.seal(SESSION_CONTEXT, &plain))
-    }
-
-    fn open_session(&self, session: &str, client: &AppClient, challenge: &str) -> Result<ChallengeSession, UserError> {
-        let invalid = || UserError::NotAuthorized("Invalid session for the user.".into());
-        let sealed = URL_SAFE_NO_PAD.decode(session.as_bytes()).map_err(|_| invalid())?;
-        let plain = self.master.open(SESSION_CONTEXT, &sealed).map_err(|_| invalid())?;
-        let s: ChallengeSession = serde_json::from_slice(&plain).map_err(|_| invalid())?;
-        if s.client != client.id.as_str() || s.challenge != challenge {
-            return Err(invalid());
-        }
-        if s.expires_at <= self.clock.now().millis() {
-            return Err(UserError::NotAuthorized("Invalid session for the user, session is expired.".into()));
-        }
-        Ok(s)
-    }
-
-    /// RespondToAuthChallenge with NEW_PASSWORD_REQUIRED.
-    pub async fn respond_new_password(
-        &self,
-        client_id: &str,
-        session: &str,
-        username: &str,
-        new_password: Password,
-        attributes: Vec<(String, String)>,
-        secret_hash: Option<&str>,
-    ) -> Result<AuthStep, UserError> {
-        let (client, pool) = self.client_and_pool(client_id).await?;
-        self.check_secret(&client, username, secret_hash)?;
-        let user = self.complete_new_password(&pool, &client, session, new_password, attributes).await?;
-        let now = self.clock.now();
-        let groups = self.store.groups_of_user(&pool.id, &user.username_key).await?;
-        Ok(AuthStep::Authenticated(self.tokens.issue(&pool, &client, &user, &groups, now, None).await?))
-    }
-
-    /// NEW_PASSWORD_REQUIRED on the hosted pages: sets the password and returns the user.
-    pub async fn hosted_new_password(
-        &self,
-        pool: &UserPool,
-        client: &AppClient,
-        session: &str,
-        new_password: Password,
-    ) -> Result<User, UserError> {
-        self.complete_new_password(pool, client, session, new_password, Vec::new()).await
-    }
-
-    async fn complete_new_password(
-        &self,
-        pool: &UserPool,
-        client: &AppClient,
-        session: &str,
-        new_password: Password,
-        attributes: Vec<(String, String)>,
-    ) -> Result<User, UserError> {
-        let s = self.open_session(session, client, "NEW_PASSWORD_REQUIRED")?;
-        let mut user = self.store.find_user(&pool.id, &s.username_key).await?.ok_or(UserError::UserNotFound)?;
-        if user.status != UserStatus::ForceChangePassword {
-            return Err(UserError::NotAuthorized("Invalid session for the user.".into()));
-        }
-        if let Some(v) = pool.config.password_policy.violation(new_password.secret()) {
-            return Err(UserError::InvalidPassword(v));
-        }
-        let mut attrs = user.attributes.clone();
-        for (k, v) in attributes {
-            attrs.insert(k, v);
-        }
-        self.check_attributes(
-            &pool.config,
-            &attrs.iter().filter(|(k, _)| *k != "sub").map(|(k, v)| (k.clone(), v.clone())).collect(),
-            false,
-            true,
-        )?;
-        user.attributes = attrs;
-        user.password_hash = Some(password::hash(new_password).await?);
-        user.temporary_password_expires_at = None;
-        user.status = UserStatus::Confirmed;
-        let now = self.clock.now();
-        user.updated_at = now;
-        let w = self.write(pool, &user);
-        match self.store.update_user(&w).await {
-            Ok(_) => {}
-            Err(e) if is_conflict_on(&e, "user_aliases") => {
-                return Err(UserError::AliasExists("An account with the email already exists.".into()))
-            }
-            Err(e) => return Err(e.into()),
-        }
-        Ok(user)
+        Ok(())
     }
 
     /// REFRESH_TOKEN_AUTH: new ID and access tokens for a valid refresh token. Reads only.

@@ -35,12 +35,7 @@ impl UserService {
                 }
             }
         }
-        let hash = password::hash(password).await?;
-        if let Some(old) = user.password_hash.take() {
-            user.password_history.insert(0, old);
-            user.password_history.truncate(history.clamp(1, 24));
-        }
-        user.password_hash = Some(hash);
+        self.store_password(pool, user, password).await?;
         let now = self.clock.now();
         match kind {
             NewPassword::Permanent => {

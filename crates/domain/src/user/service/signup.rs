@@ -27,9 +27,8 @@ impl UserService {
             return Err(UserError::InvalidPassword(v));
         }
         attrs.insert("sub".into(), sub.clone());
-        let hash = password::hash(req.password).await?;
         let now = self.clock.now();
-        let user = User {
+        let mut user = User {
             pool_id: pool.id.clone(),
             username_key: username_key(&pool.config, &username),
             username,
@@ -38,13 +37,16 @@ impl UserService {
             enabled: true,
             attributes: attrs,
             pending_attributes: BTreeMap::new(),
-            password_hash: Some(hash),
+            password_hash: None,
             password_history: Vec::new(),
+            srp_verifier: None,
+            mfa: Default::default(),
             temporary_password_expires_at: None,
             tokens_valid_after: Timestamp(0),
             created_at: now,
             updated_at: now,
         };
+        self.store_password(&pool, &mut user, req.password).await?;
         let mut w = self.write(&pool, &user);
         let code = Code::generate();
         let delivery = match self.verification_message(&pool, &user, &code) {

@@ -1,0 +1,190 @@
+//! The sign-in conversation as a state machine: the challenges a client may be asked to
+//! answer, the answers, and what a challenge session remembers between two calls.
+//! Challenge names as Cognito spells them live only in the adapter.
+
+pub mod srp;
+pub mod totp;
+
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// A second factor.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MfaFactor {
+    /// An authenticator app (TOTP).
+    SoftwareToken,
+    /// A code by SMS to the verified phone number.
+    Sms,
+    /// A code by e-mail to the verified address.
+    Email,
+}
+
+/// What the client must answer next.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Challenge {
+    /// Prove the password over SRP (`PASSWORD_VERIFIER`).
+    PasswordVerifier {
+        /// The salt, hex.
+        salt: String,
+        /// The server's public value `B`, hex.
+        srp_b: String,
+        /// The opaque block the proof signs, base64.
+        secret_block: String,
+    },
+    /// Choose a new password (`NEW_PASSWORD_REQUIRED`).
+    NewPasswordRequired {
+        /// Attributes the user must provide, as `userAttributes.name`.
+        required_attributes: Vec<String>,
+        /// The user's current attributes.
+        user_attributes: BTreeMap<String, String>,
+    },
+    /// A code from the authenticator app (`SOFTWARE_TOKEN_MFA`).
+    SoftwareTokenMfa,
+    /// A code sent by SMS (`SMS_MFA`), to the masked number.
+    SmsMfa {
+        /// `+*******1234`.
+        destination: String,
+    },
+    /// A code sent by e-mail (`EMAIL_OTP`), to the masked address.
+    EmailOtp {
+        /// `a***@e***`.
+        destination: String,
+    },
+    /// Choose one of several factors (`SELECT_MFA_TYPE`).
+    SelectMfaType {
+        /// The factors to choose from.
+        options: Vec<MfaFactor>,
+    },
+    /// MFA is required and the user has no factor yet (`MFA_SETUP`).
+    MfaSetup {
+        /// What the user may set up here.
+        can_setup: Vec<MfaFactor>,
+    },
+}
+
+impl Challenge {
+    /// The step a session for this challenge waits in.
+    pub fn step(&self) -> Step {
+        match self {
+            Challenge::PasswordVerifier { .. } => Step::PasswordVerifier,
+            Challenge::NewPasswordRequired { .. } => Step::NewPasswordRequired,
+            Challenge::SoftwareTokenMfa => Step::SoftwareTokenMfa,
+            Challenge::SmsMfa { .. } => Step::SmsMfa,
+            Challenge::EmailOtp { .. } => Step::EmailOtp,
+            Challenge::SelectMfaType { .. } => Step::SelectMfaType,
+            Challenge::MfaSetup { .. } => Step::MfaSetup,
+        }
+    }
+}
+
+/// The step a challenge session waits in: what answer it takes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Step {
+    /// SRP proof.
+    PasswordVerifier,
+    /// New password.
+    NewPasswordRequired,
+    /// TOTP code.
+    SoftwareTokenMfa,
+    /// SMS code.
+    SmsMfa,
+    /// E-mail code.
+    EmailOtp,
+    /// Factor choice.
+    SelectMfaType,
+    /// MFA set-up (AssociateSoftwareToken / VerifySoftwareToken with the session, then
+    /// the MFA_SETUP answer).
+    MfaSetup,
+}
+
+/// An answer to a challenge, parsed by the adapter from `ChallengeResponses`.
+#[derive(Debug)]
+pub enum Answer {
+    /// `PASSWORD_VERIFIER`.
+    PasswordVerifier {
+        /// `PASSWORD_CLAIM_SECRET_BLOCK`.
+        secret_block: String,
+        /// `TIMESTAMP`.
+        timestamp: String,
+        /// `PASSWORD_CLAIM_SIGNATURE`.
+        signature: String,
+    },
+    /// `NEW_PASSWORD_REQUIRED`.
+    NewPassword {
+        /// `NEW_PASSWORD`.
+        password: crate::secret::Password,
+        /// `userAttributes.*`.
+        attributes: Vec<(String, String)>,
+    },
+    /// `SOFTWARE_TOKEN_MFA` (`SOFTWARE_TOKEN_MFA_CODE`), `SMS_MFA` (`SMS_MFA_CODE`) or
+    /// `EMAIL_OTP` (`EMAIL_OTP_CODE`).
+    Code {
+        /// Which factor the code is for.
+        factor: MfaFactor,
+        /// The code.
+        code: String,
+    },
+    /// `SELECT_MFA_TYPE` (`ANSWER`).
+    SelectMfaType(MfaFactor),
+    /// `MFA_SETUP`, after the software token was verified with the session.
+    MfaSetup,
+}
+
+impl Answer {
+    /// The step this answer is for.
+    pub fn step(&self) -> Step {
+        match self {
+            Answer::PasswordVerifier { .. } => Step::PasswordVerifier,
+            Answer::NewPassword { .. } => Step::NewPasswordRequired,
+            Answer::Code { factor: MfaFactor::SoftwareToken, .. } => Step::SoftwareTokenMfa,
+            Answer::Code { factor: MfaFactor::Sms, .. } => Step::SmsMfa,
+            Answer::Code { factor: MfaFactor::Email, .. } => Step::EmailOtp,
+            Answer::SelectMfaType(_) => Step::SelectMfaType,
+            Answer::MfaSetup => Step::MfaSetup,
+        }
+    }
+}
+
+/// A user's second factors (stored with the user; the TOTP secret sealed).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UserMfa {
+    /// The authenticator secret, sealed with the master key (base64), once associated.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub totp_secret: Option<String>,
+    /// A secret associated but not verified yet (it replaces `totp_secret` once a code
+    /// from it verifies, so re-associating never disables a working authenticator).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub totp_pending: Option<String>,
+    /// Whether a code from that secret was verified (VerifySoftwareToken).
+    #[serde(default)]
+    pub totp_verified: bool,
+    /// The factors the user turned on.
+    #[serde(default)]
+    pub enabled: Vec<MfaFactor>,
+    /// The factor asked for first.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub preferred: Option<MfaFactor>,
+    /// Hashes (keyed MACs) of unused recovery codes.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub recovery_codes: Vec<String>,
+}
+
+impl UserMfa {
+    /// Whether `f` is turned on.
+    pub fn has(&self, f: MfaFactor) -> bool {
+        self.enabled.contains(&f)
+    }
+
+    /// Turns `f` on or off.
+    pub fn set(&mut self, f: MfaFactor, on: bool) {
+        self.enabled.retain(|x| *x != f);
+        if on {
+            self.enabled.push(f);
+            self.enabled.sort();
+        } else if self.preferred == Some(f) {
+            self.preferred = None;
+        }
+    }
+}

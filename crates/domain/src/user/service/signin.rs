@@ -1,0 +1,774 @@
+//! The sign-in state machine: after a first factor (password or SRP proof), one
+//! function decides what comes next (new password, MFA set-up, a factor, or done);
+//! every challenge is a server-side session that is bound to pool, client, user and
+//! step, and is answered successfully once (SECURITY.md M-04, M-05).
+//!
+//! Every path uses it: InitiateAuth / RespondToAuthChallenge and their admin forms,
+//! and the hosted pages.
+
+use super::auth::AuthEvent;
+use super::*;
+use crate::auth::srp;
+use crate::auth::{totp, Answer, Challenge, MfaFactor, Step};
+use crate::ports::AuthSessionRecord;
+use crate::pool::config::MfaMode;
+use num_bigint::BigUint;
+
+/// Wrong answers a session takes before it is dropped (the lockout counts them too).
+pub const MAX_SESSION_FAILURES: i64 = 3;
+/// How long an SMS or e-mail MFA code lasts (Cognito: 3 minutes).
+pub const MFA_CODE_LIFETIME: Duration = Duration::from_secs(180);
+/// How far an SRP `TIMESTAMP` may be from the server's clock.
+pub const SRP_TIMESTAMP_SKEW: Duration = Duration::from_secs(15 * 60);
+
+const STATE_CONTEXT: &str = "cognate/auth_session/v2";
+
+/// What a challenge session remembers between two calls (sealed in its row).
+#[derive(Serialize, Deserialize)]
+struct SessionState {
+    step: Step,
+    /// The name the answer's `USERNAME` must give (`USER_ID_FOR_SRP`).
+    username: String,
+    /// An unknown name under PreventUserExistenceErrors: every answer fails alike.
+    #[serde(default)]
+    simulated: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    srp: Option<SrpState>,
+    /// MAC of an SMS / e-mail code, and when it stops working.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    code: Option<(String, i64)>,
+    /// The factors offered (SELECT_MFA_TYPE, MFA_SETUP).
+    #[serde(default)]
+    options: Vec<MfaFactor>,
+    /// During MFA_SETUP: the software token was associated and verified with this session.
+    #[serde(default)]
+    setup_verified: bool,
+}
+
+#[derive(Serialize, Deserialize)]
+struct SrpState {
+    a: String,
+    b: String,
+    big_b: String,
+    secret_block: String,
+    salt: String,
+}
+
+/// Where a sign-in stands: done (the caller issues tokens or a hosted session), or a
+/// challenge to answer with `session`.
+#[derive(Debug)]
+pub enum SignInStep {
+    /// The user proved who they are.
+    Done(User),
+    /// Another step.
+    Challenge {
+        /// The opaque `Session` value.
+        session: String,
+        /// What to answer.
+        challenge: Challenge,
+        /// The user's name (`USER_ID_FOR_SRP` / `USERNAME` in the parameters).
+        username: String,
+    },
+}
+
+/// The result of one InitiateAuth / RespondToAuthChallenge call.
+#[derive(Debug)]
+pub enum AuthStep {
+    /// Signed in.
+    Authenticated(TokenSet),
+    /// A challenge to answer with `session`.
+    Challenge {
+        /// The opaque `Session` value.
+        session: String,
+        /// What to answer.
+        challenge: Challenge,
+        /// The user's name (`USER_ID_FOR_SRP`).
+        username: String,
+    },
+}
+
+/// A session that was found and opened, not yet used.
+pub(super) struct OpenSession {
+    pub(super) record: AuthSessionRecord,
+    state: SessionState,
+}
+
+impl UserService {
+    // ---- sessions -------------------------------------------------------------------
+
+    async fn new_session(
+        &self,
+        pool: &UserPool,
+        client: &AppClient,
+        username_key: &str,
+        state: &SessionState,
+    ) -> Result<String, UserError> {
+        let token = crate::crypto::random_token(48);
+        let now = self.clock.now();
+        let validity = Duration::from_secs(u64::from(client.config.auth_session_validity_minutes) * 60);
+        let plain = serde_json::to_vec(state).map_err(|e| UserError::Internal(e.to_string()))?;
+        let record = AuthSessionRecord {
+            id_hash: crate::crypto::sha256_hex(token.as_bytes()),
+            pool_id: pool.id.clone(),
+            client_id: client.id.as_str().to_owned(),
+            username_key: username_key.to_owned(),
+            sealed: self.master.seal(STATE_CONTEXT, &plain),
+            failures: 0,
+            expires_at: now.plus(validity),
+            created_at: now,
+        };
+        self.store.insert_auth_session(&record).await?;
+        Ok(token)
+    }
+
+    /// Finds a session for `step` whatever client and user it is for (AssociateSoftwareToken
+    /// and VerifySoftwareToken name neither: the session is the credential).
+    pub(super) async fn open_any(&self, session: &str, step: Step) -> Result<OpenSession, UserError> {
+        let invalid = || UserError::NotAuthorized("Invalid session for the user.".into());
+        if session.is_empty() || session.len() > 2048 {
+            return Err(invalid());
+        }
+        let id_hash = crate::crypto::sha256_hex(session.as_bytes());
+        let record = self.store.find_auth_session(&id_hash).await?.ok_or_else(invalid)?;
+        if record.expires_at <= self.clock.now() {
+            return Err(UserError::NotAuthorized("Invalid session for the user, session is expired.".into()));
+        }
+        let plain = self.master.open(STATE_CONTEXT, &record.sealed).map_err(|_| invalid())?;
+        let state: SessionState = serde_json::from_slice(&plain).map_err(|_| invalid())?;
+        if state.step != step || state.simulated {
+            return Err(invalid());
+        }
+        Ok(OpenSession { record, state })
+    }
+
+    /// Uses up an MFA_SETUP session (software-token calls).
+    pub(super) async fn take_setup(&self, s: &OpenSession) -> Result<(), UserError> {
+        self.take(s).await
+    }
+
+    /// The next MFA_SETUP session after an AssociateSoftwareToken / VerifySoftwareToken.
+    pub(super) async fn continue_setup(
+        &self,
+        pool: &UserPool,
+        client: &AppClient,
+        user: &User,
+        verified: bool,
+    ) -> Result<String, UserError> {
+        let mut st = Self::state(Step::MfaSetup, &user.username);
+        st.options = vec![MfaFactor::SoftwareToken];
+        st.setup_verified = verified;
+        self.new_session(pool, client, &user.username_key, &st).await
+    }
+
+    /// Finds the session for `step` of `client`, naming `username`: anything else
+    /// (unknown, expired, another client, another step, another user) is refused as
+    /// Cognito refuses it.
+    async fn open(
+        &self,
+        pool: &UserPool,
+        session: &str,
+        client: &AppClient,
+        step: Step,
+        username: &str,
+    ) -> Result<OpenSession, UserError> {
+        let invalid = || UserError::NotAuthorized("Invalid session for the user.".into());
+        if session.is_empty() || session.len() > 2048 {
+            return Err(invalid());
+        }
+        let id_hash = crate::crypto::sha256_hex(session.as_bytes());
+        let record = self.store.find_auth_session(&id_hash).await?.ok_or_else(invalid)?;
+        if record.expires_at <= self.clock.now() {
+            return Err(UserError::NotAuthorized("Invalid session for the user, session is expired.".into()));
+        }
+        if record.client_id != client.id.as_str() {
+            return Err(invalid());
+        }
+        let plain = self.master.open(STATE_CONTEXT, &record.sealed).map_err(|_| invalid())?;
+        let state: SessionState = serde_json::from_slice(&plain).map_err(|_| invalid())?;
+        if state.step != step {
+            return Err(invalid());
+        }
+        // The answer names the user by the name the challenge gave, or any name that
+        // resolves to the same account (Amplify sends the e-mail address it signed in with).
+        let named = state.username == username
+            || lookup_form(&pool.config, username) == record.username_key
+            || self.lookup(pool, username).await?.is_some_and(|u| u.username_key == record.username_key);
+        if !named || record.pool_id != pool.id {
+            return Err(UserError::NotAuthorized("Invalid session for the user.".into()));
+        }
+        Ok(OpenSession { record, state })
+    }
+
+    /// Uses the session up: exactly one of several concurrent answers gets through.
+    async fn take(&self, s: &OpenSession) -> Result<(), UserError> {
+        if self.store.take_auth_session(&s.record.id_hash, s.record.failures).await? {
+            Ok(())
+        } else {
+            Err(UserError::NotAuthorized("Invalid session for the user.".into()))
+        }
+    }
+
+    async fn wrong_answer(&self, s: &OpenSession) -> Result<(), UserError> {
+        self.store.fail_auth_session(&s.record.id_hash, MAX_SESSION_FAILURES, self.clock.now()).await?;
+        Ok(())
+    }
+
+    fn state(step: Step, username: &str) -> SessionState {
+        SessionState {
+            step,
+            username: username.to_owned(),
+            simulated: false,
+            srp: None,
+            code: None,
+            options: Vec::new(),
+            setup_verified: false,
+        }
+    }
+
+    // ---- what comes next --------------------------------------------------------------
+
+    /// The one decision every path takes after a first factor: a new password when the
+    /// current one is temporary, then MFA as the pool and user have it, else done.
+    pub(super) async fn next_after_password(
+        &self,
+        pool: &UserPool,
+        client: &AppClient,
+        user: User,
+    ) -> Result<SignInStep, UserError> {
+        if user.status == UserStatus::ForceChangePassword {
+            let required = pool
+                .config
+                .schema
+                .iter()
+                .filter(|a| a.required && a.name != "sub" && !user.attributes.contains_key(&a.name))
+                .map(|a| format!("userAttributes.{}", a.name))
+                .collect();
+            let mut shown = user.attributes.clone();
+            shown.remove("sub");
+            let challenge = Challenge::NewPasswordRequired { required_attributes: required, user_attributes: shown };
+            return self.challenge(pool, client, &user, challenge, Self::state(Step::NewPasswordRequired, &user.username)).await;
+        }
+        self.next_factor(pool, client, user).await
+    }
+
+    /// The factors `user` can answer now: turned on, offered by the pool, and with a
+    /// verified destination.
+    fn usable_factors(pool: &UserPool, user: &User) -> Vec<MfaFactor> {
+        [MfaFactor::SoftwareToken, MfaFactor::Sms, MfaFactor::Email]
+            .into_iter()
+            .filter(|f| pool.config.mfa_factors.offers(*f) && user.mfa.has(*f) && Self::reachable(user, *f))
+            .collect()
+    }
+
+    fn reachable(user: &User, f: MfaFactor) -> bool {
+        let verified = |a: &str| user.attr(a).is_some() && is_true(user.attr(&format!("{a}_verified")));
+        match f {
+            MfaFactor::SoftwareToken => user.mfa.totp_verified && user.mfa.totp_secret.is_some(),
+            MfaFactor::Sms => verified("phone_number"),
+            MfaFactor::Email => verified("email"),
+        }
+    }
+
+    async fn next_factor(&self, pool: &UserPool, client: &AppClient, user: User) -> Result<SignInStep, UserError> {
+        let usable = Self::usable_factors(pool, &user);
+        let pick = match (pool.config.mfa, usable.as_slice()) {
+            (MfaMode::Off, _) | (MfaMode::Optional, []) => return Ok(SignInStep::Done(user)),
+            (MfaMode::On, []) => {
+                // Required and nothing turned on: a verified phone or address the pool
+                // sends codes to is used as it is (Cognito's behaviour for SMS), else
+                // the user sets up an authenticator now.
+                let fallback = [MfaFactor::Sms, MfaFactor::Email]
+                    .into_iter()
+                    .find(|f| pool.config.mfa_factors.offers(*f) && Self::reachable(&user, *f));
+                match fallback {
+                    Some(f) => f,
+                    None if pool.config.mfa_factors.software_token => {
+                        let mut st = Self::state(Step::MfaSetup, &user.username);
+                        st.options = vec![MfaFactor::SoftwareToken];
+                        let challenge = Challenge::MfaSetup { can_setup: st.options.clone() };
+                        return self.challenge(pool, client, &user, challenge, st).await;
+                    }
+                    None => {
+                        return Err(UserError::InvalidParameter(
+                            "MFA is required but the user has no verified phone number or e-mail address and \
+                             the pool offers no authenticator app."
+                                .into(),
+                        ))
+                    }
+                }
+            }
+            (_, [one]) => *one,
+            (_, several) => match user.mfa.preferred.filter(|p| several.contains(p)) {
+                Some(p) => p,
+                None => {
+                    let mut st = Self::state(Step::SelectMfaType, &user.username);
+                    st.options = several.to_vec();
+                    let challenge = Challenge::SelectMfaType { options: several.to_vec() };
+                    return self.challenge(pool, client, &user, challenge, st).await;
+                }
+            },
+        };
+        self.factor_challenge(pool, client, &user, pick).await
+    }
+
+    /// The challenge of one factor; SMS and e-mail codes are sent now.
+    async fn factor_challenge(
+        &self,
+        pool: &UserPool,
+        client: &AppClient,
+        user: &User,
+        factor: MfaFactor,
+    ) -> Result<SignInStep, UserError> {
+        match factor {
+            MfaFactor::SoftwareToken => {
+                let st = Self::state(Step::SoftwareTokenMfa, &user.username);
+                self.challenge(pool, client, user, Challenge::SoftwareTokenMfa, st).await
+            }
+            MfaFactor::Sms | MfaFactor::Email => {
+                let (attribute, step) = match factor {
+                    MfaFactor::Sms => ("phone_number", Step::SmsMfa),
+                    _ => ("email", Step::EmailOtp),
+                };
+                let code = Code::generate();
+                let template = match factor {
+                    MfaFactor::Sms => pool.config.templates.sms_authentication_message.clone().map(|b| (String::new(), b)),
+                    _ => Some(pool.config.mfa_factors.email_template()),
+                };
+                let (message, delivery) = self.attribute_code_message(pool, user, attribute, &code, template, false)?;
+                let mut w = self.write(pool, user);
+                self.queue(&mut w, message);
+                self.store.update_user(&w).await?;
+                let mut st = Self::state(step, &user.username);
+                let expires = self.clock.now().plus(MFA_CODE_LIFETIME).millis();
+                st.code = Some((self.master.mac(MFA_CODE_CONTEXT, code.secret().as_bytes()), expires));
+                let challenge = match factor {
+                    MfaFactor::Sms => Challenge::SmsMfa { destination: delivery.destination },
+                    _ => Challenge::EmailOtp { destination: delivery.destination },
+                };
+                self.challenge(pool, client, user, challenge, st).await
+            }
+        }
+    }
+
+    async fn challenge(
+        &self,
+        pool: &UserPool,
+        client: &AppClient,
+        user: &User,
+        challenge: Challenge,
+        state: SessionState,
+    ) -> Result<SignInStep, UserError> {
+        let session = self.new_session(pool, client, &user.username_key, &state).await?;
+        Ok(SignInStep::Challenge { session, challenge, username: user.username.clone() })
+    }
+
+    /// Issues tokens for a finished sign-in, or passes the challenge on.
+    pub(super) async fn finish(&self, pool: &UserPool, client: &AppClient, step: SignInStep) -> Result<AuthStep, UserError> {
+        match step {
+            SignInStep::Done(user) => {
+                let now = self.clock.now();
+                let groups = self.store.groups_of_user(&pool.id, &user.username_key).await?;
+                Ok(AuthStep::Authenticated(self.tokens.issue(pool, client, &user, &groups, now, None).await?))
+            }
+            SignInStep::Challenge { session, challenge, username } => {
+                Ok(AuthStep::Challenge { session, challenge, username })
+            }
+        }
+    }
+
+    // ---- SRP ----------------------------------------------------------------------------
+
+    /// USER_SRP_AUTH: the `PASSWORD_VERIFIER` challenge with the user's salt and a fresh
+    /// `B`. An unknown name gets a salt derived from it (the same every time) and a `B`
+    /// computed the same way, when the client hides user existence.
+    pub async fn start_srp(
+        &self,
+        client_id: &str,
+        username: &str,
+        srp_a: &str,
+        secret_hash: Option<&str>,
+        source: Source,
+    ) -> Result<AuthStep, UserError> {
+        let (client, pool) = self.client_and_pool(client_id).await?;
+        if !client.config.allows(AuthFlow::UserSrp) {
+            return Err(UserError::InvalidParameter("USER_SRP_AUTH flow not enabled for this client".into()));
+        }
+        self.check_secret(&client, username, secret_hash)?;
+        check_username(username)?;
+        if srp::parse_hex(srp_a).is_none() {
+            return Err(UserError::InvalidParameter("SRP_A is not a valid hexadecimal number.".into()));
+        }
+        if !self.limits.may_sign_in(source, self.clock.now()) {
+            return Err(UserError::TooManyRequests);
+        }
+        let user = self.lookup(&pool, username).await?;
+        let (key, user_id, salt, v, simulated) = match user.as_ref().map(|u| (u, self.open_verifier(&pool, u))) {
+            Some((u, Some((salt, v)))) => (u.username_key.clone(), u.username.clone(), salt, v, false),
+            found => {
+                if found.is_none() && !client.config.prevent_user_existence_errors {
+                    return Err(UserError::UserNotFound);
+                }
+                // Unknown (or no verifier yet): the same work and shape as a real user.
+                let (salt, v, id) = self.simulated_verifier(&pool, username);
+                let user_id = found.map(|(u, _)| u.username.clone()).unwrap_or(id);
+                (lookup_form(&pool.config, username), user_id, salt, v, true)
+            }
+        };
+        let hello = srp::server_hello(&v);
+        let mut block = [0u8; 64];
+        rand::RngCore::fill_bytes(&mut rand::rngs::OsRng, &mut block);
+        let secret_block = base64::engine::general_purpose::STANDARD.encode(block);
+        let mut st = Self::state(Step::PasswordVerifier, &user_id);
+        st.simulated = simulated;
+        st.srp = Some(SrpState {
+            a: srp_a.to_owned(),
+            b: srp::to_hex(&hello.b),
+            big_b: srp::to_hex(&hello.big_b),
+            secret_block: secret_block.clone(),
+            salt: srp::to_hex(&salt),
+        });
+        let session = self.new_session(&pool, &client, &key, &st).await?;
+        Ok(AuthStep::Challenge {
+            session,
+            challenge: Challenge::PasswordVerifier {
+                salt: srp::to_hex(&salt),
+                srp_b: srp::to_hex(&hello.big_b),
+                secret_block,
+            },
+            username: user_id,
+        })
+    }
+
+    /// The user's salt and verifier, if they have one.
+    fn open_verifier(&self, pool: &UserPool, user: &User) -> Option<(BigUint, BigUint)> {
+        let sealed = URL_SAFE_NO_PAD.decode(user.srp_verifier.as_deref()?).ok()?;
+        let plain = self.master.open(&verifier_context(pool, user), &sealed).ok()?;
+        let text = String::from_utf8(plain).ok()?;
+        let (salt, v) = text.split_once(':')?;
+        Some((srp::parse_hex(salt)?, srp::parse_hex(v)?))
+    }
+
+    /// A salt and verifier for a name that has none: derived from the name under the
+    /// master key, so the same name always gets the same salt, at a real one's cost.
+    fn simulated_verifier(&self, pool: &UserPool, name: &str) -> (BigUint, BigUint, String) {
+        let mac = self.master.mac(&format!("cognate/srp_simulated/v1/{}", pool.id.as_str()), lookup_form(&pool.config, name).as_bytes());
+        let salt = srp::parse_hex(&mac[..32]).unwrap_or_default();
+        let v = srp::verifier_with_salt(pool_name(pool), name, &mac[32..], &salt);
+        // Pools whose user names are generated show a UUID-shaped id, as for real users.
+        let id = if pool.config.username_attributes.is_empty() {
+            name.to_owned()
+        } else {
+            let h = &mac[..32];
+            format!("{}-{}-4{}-8{}-{}", &h[0..8], &h[8..12], &h[13..16], &h[17..20], &h[20..32])
+        };
+        (salt, v, id)
+    }
+
+    /// Derives and seals the SRP verifier of `password` for `user` (its user id is the
+    /// user name, as `USER_ID_FOR_SRP` shows it).
+    pub(super) fn derive_verifier(&self, pool: &UserPool, user: &mut User, password: &Password) {
+        let (salt, v) = srp::verifier(pool_name(pool), &user.username, password.secret());
+        let plain = format!("{}:{}", hex::encode(salt), hex::encode(v));
+        user.srp_verifier =
+            Some(URL_SAFE_NO_PAD.encode(self.master.seal(&verifier_context(pool, user), plain.as_bytes())));
+    }
+
+    /// Every password write: policy-free (callers check the policy and history first),
+    /// it moves the current hash into the history (kept to the pool's size), stores the
+    /// new argon2id hash and derives the SRP verifier.
+    pub(super) async fn store_password(&self, pool: &UserPool, user: &mut User, password: Password) -> Result<(), UserError> {
+        self.derive_verifier(pool, user, &password);
+        let hash = password::hash(password).await?;
+        if let Some(old) = user.password_hash.take() {
+            let keep = (pool.config.password_policy.password_history_size as usize).clamp(1, 24);
+            user.password_history.insert(0, old);
+            user.password_history.truncate(keep);
+        }
+        user.password_hash = Some(hash);
+        Ok(())
+    }
+
+    // ---- answers ------------------------------------------------------------------------
+
+    /// RespondToAuthChallenge (and the admin form, with `pool_id`): checks the session
+    /// for this step, client and user, then the answer, then decides what comes next.
+    #[allow(clippy::too_many_arguments)]
+    pub async fn respond(
+        &self,
+        client_id: &str,
+        pool_id: Option<&str>,
+        session: &str,
+        username: &str,
+        answer: Answer,
+        secret_hash: Option<&str>,
+        source: Source,
+    ) -> Result<AuthStep, UserError> {
+        let (client, pool) = self.client_and_pool(client_id).await?;
+        if pool_id.is_some_and(|p| p != pool.id.as_str()) {
+            return Err(UserError::ResourceNotFound(format!("User pool client {client_id} does not exist.")));
+        }
+        self.check_secret(&client, username, secret_hash)?;
+        let step = self.answer(&pool, &client, session, username, answer, source).await?;
+        self.finish(&pool, &client, step).await
+    }
+
+    /// The hosted pages' answer to a challenge: the same rules, returning the user when done.
+    pub async fn hosted_respond(
+        &self,
+        pool: &UserPool,
+        client: &AppClient,
+        session: &str,
+        username: &str,
+        answer: Answer,
+        source: Source,
+    ) -> Result<SignInStep, UserError> {
+        self.answer(pool, client, session, username, answer, source).await
+    }
+
+    async fn answer(
+        &self,
+        pool: &UserPool,
+        client: &AppClient,
+        session: &str,
+        username: &str,
+        answer: Answer,
+        source: Source,
+    ) -> Result<SignInStep, UserError> {
+        let s = self.open(pool, session, client, answer.step(), username).await?;
+        match answer {
+            Answer::PasswordVerifier { secret_block, timestamp, signature } => {
+                self.take(&s).await?;
+                let user = self.check_srp_proof(pool, client, &s, &secret_block, &timestamp, &signature, source).await?;
+                self.next_after_password(pool, client, user).await
+            }
+            Answer::NewPassword { password, attributes } => {
+                let user = self.session_user(pool, &s).await?;
+                if user.status != UserStatus::ForceChangePassword {
+                    return Err(UserError::NotAuthorized("Invalid session for the user.".into()));
+                }
+                let user = self.complete_new_password(pool, user, password, attributes, &s).await?;
+                self.next_factor(pool, client, user).await
+            }
+            Answer::Code { factor, code } => {
+                let user = self.session_user(pool, &s).await?;
+                let reservation = self.reserve_attempt(self.lockout_key(pool, username, Some(&user))).await?;
+                let ok = match factor {
+                    MfaFactor::SoftwareToken => self.check_totp(&user, &code).await?,
+                    MfaFactor::Sms | MfaFactor::Email => {
+                        let Some((mac, expires)) = &s.state.code else { return Err(UserError::ExpiredCode) };
+                        if *expires <= self.clock.now().millis() {
+                            // An expired code is no guess: nothing is counted.
+                            drop(reservation);
+                            self.take(&s).await?;
+                            return Err(UserError::ExpiredCode);
+                        }
+                        crate::crypto::ct_eq(
+                            self.master.mac(MFA_CODE_CONTEXT, code.trim().as_bytes()).as_bytes(),
+                            mac.as_bytes(),
+                        )
+                    }
+                };
+                let event = AuthEvent { pool, client: client.id.as_str(), typed: username, source };
+                if !ok {
+                    reservation.failed(&*self.store, self.clock.now()).await?;
+                    self.wrong_answer(&s).await?;
+                    event.log(Some(&user), "wrong_mfa_code");
+                    return Err(UserError::CodeMismatch);
+                }
+                self.take(&s).await?;
+                reservation.succeeded(&*self.store).await?;
+                event.log(Some(&user), "mfa_verified");
+                Ok(SignInStep::Done(user))
+            }
+            Answer::SelectMfaType(factor) => {
+                if !s.state.options.contains(&factor) {
+                    return Err(UserError::InvalidParameter("The chosen MFA type is not available to this user.".into()));
+                }
+                self.take(&s).await?;
+                let user = self.session_user(pool, &s).await?;
+                self.factor_challenge(pool, client, &user, factor).await
+            }
+            Answer::MfaSetup => {
+                if !s.state.setup_verified {
+                    return Err(UserError::InvalidParameter(
+                        "Verify the software token with VerifySoftwareToken before answering MFA_SETUP.".into(),
+                    ));
+                }
+                self.take(&s).await?;
+                let user = self.session_user(pool, &s).await?;
+                Ok(SignInStep::Done(user))
+            }
+        }
+    }
+
+    /// NEW_PASSWORD_REQUIRED: the new password (policy, no reuse of the temporary one),
+    /// the required attributes, and the session used up in the same breath.
+    async fn complete_new_password(
+        &self,
+        pool: &UserPool,
+        mut user: User,
+        new_password: Password,
+        attributes: Vec<(String, String)>,
+        s: &OpenSession,
+    ) -> Result<User, UserError> {
+        if let Some(v) = pool.config.password_policy.violation(new_password.secret()) {
+            return Err(UserError::InvalidPassword(v));
+        }
+        let mut attrs = user.attributes.clone();
+        for (k, v) in attributes {
+            attrs.insert(k, v);
+        }
+        self.check_attributes(
+            &pool.config,
+            &attrs.iter().filter(|(k, _)| *k != "sub").map(|(k, v)| (k.clone(), v.clone())).collect(),
+            false,
+            true,
+        )?;
+        self.take(s).await?;
+        user.attributes = attrs;
+        self.store_password(pool, &mut user, new_password).await?;
+        user.temporary_password_expires_at = None;
+        user.status = UserStatus::Confirmed;
+        user.updated_at = self.clock.now();
+        let w = self.write(pool, &user);
+        match self.store.update_user(&w).await {
+            Ok(_) => Ok(user),
+            Err(e) if is_conflict_on(&e, "user_aliases") => {
+                Err(UserError::AliasExists("An account with the email already exists.".into()))
+            }
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// The user a session is for, still allowed to sign in.
+    async fn session_user(&self, pool: &UserPool, s: &OpenSession) -> Result<User, UserError> {
+        if s.state.simulated {
+            return Err(UserError::NotAuthorized("Incorrect username or password.".into()));
+        }
+        let user = self
+            .store
+            .find_user(&pool.id, &s.record.username_key)
+            .await?
+            .ok_or_else(|| UserError::NotAuthorized("Invalid session for the user.".into()))?;
+        if !user.enabled {
+            return Err(UserError::NotAuthorized("User is disabled.".into()));
+        }
+        Ok(user)
+    }
+
+    /// A TOTP code of the user's verified secret, within one step of now and later than
+    /// any code accepted before (recorded atomically, so a code works once).
+    pub(super) async fn check_totp(&self, user: &User, code: &str) -> Result<bool, UserError> {
+        let Some(secret) = self.open_totp_secret(user) else { return Ok(false) };
+        let now = self.clock.now().millis().div_euclid(1000);
+        match totp::matching_step(&secret, code.trim(), now) {
+            Some(step) => Ok(self.store.use_totp_step(&user.pool_id, &user.username_key, step).await?),
+            None => Ok(false),
+        }
+    }
+
+    pub(super) fn open_totp_secret(&self, user: &User) -> Option<Vec<u8>> {
+        self.open_totp(user, user.mfa.totp_secret.as_deref()?)
+    }
+
+    pub(super) fn open_totp(&self, user: &User, sealed: &str) -> Option<Vec<u8>> {
+        let sealed = URL_SAFE_NO_PAD.decode(sealed).ok()?;
+        self.master.open(&totp_context(user), &sealed).ok()
+    }
+
+    pub(super) fn seal_totp_secret(&self, user: &User, secret: &[u8]) -> String {
+        URL_SAFE_NO_PAD.encode(self.master.seal(&totp_context(user), secret))
+    }
+
+    /// The SRP proof of a PASSWORD_VERIFIER answer, under the account's lockout.
+    #[allow(clippy::too_many_arguments)]
+    async fn check_srp_proof(
+        &self,
+        pool: &UserPool,
+        client: &AppClient,
+        s: &OpenSession,
+        secret_block: &str,
+        timestamp: &str,
+        signature: &str,
+        source: Source,
+    ) -> Result<User, UserError> {
+        let event = AuthEvent { pool, client: client.id.as_str(), typed: &s.state.username, source };
+        let srp_state = s.state.srp.as_ref().ok_or_else(|| UserError::NotAuthorized("Invalid session for the user.".into()))?;
+        let user = if s.state.simulated {
+            None
+        } else {
+            self.store.find_user(&pool.id, &s.record.username_key).await?
+        };
+        let reservation = match self.reserve_attempt(self.lockout_key(pool, &s.state.username, user.as_ref())).await {
+            Ok(r) => r,
+            Err(e) => {
+                event.log(user.as_ref(), "locked");
+                return Err(e);
+            }
+        };
+        let now_secs = self.clock.now().millis().div_euclid(1000);
+        let fresh = srp::parse_timestamp(timestamp)
+            .is_some_and(|t| (t - now_secs).unsigned_abs() <= SRP_TIMESTAMP_SKEW.as_secs());
+        if !fresh {
+            drop(reservation);
+            return Err(UserError::NotAuthorized("TIMESTAMP is missing, malformed or too far from the server's clock.".into()));
+        }
+        let block_ok = crate::crypto::ct_eq(secret_block.as_bytes(), srp_state.secret_block.as_bytes());
+        let verifier = user.as_ref().and_then(|u| self.open_verifier(pool, u));
+        let proof_ok = match (&verifier, srp::parse_hex(&srp_state.a), srp::parse_hex(&srp_state.b), srp::parse_hex(&srp_state.big_b)) {
+            (Some((_, v)), Some(a), Some(b), Some(big_b)) => {
+                let block = base64::engine::general_purpose::STANDARD.decode(secret_block).unwrap_or_default();
+                match srp::session_key(&a, v, &srp::ServerHello { b, big_b }) {
+                    Ok(key) => srp::check_claim(&key, pool_name(pool), &s.state.username, &block, timestamp, signature),
+                    Err(_) => false,
+                }
+            }
+            _ => {
+                // No verifier (unknown name): the same arithmetic, always refused.
+                if let (Some(a), Some(b), Some(big_b)) = (srp::parse_hex(&srp_state.a), srp::parse_hex(&srp_state.b), srp::parse_hex(&srp_state.big_b)) {
+                    let (_, v, _) = self.simulated_verifier(pool, &s.state.username);
+                    let _ = srp::session_key(&a, &v, &srp::ServerHello { b, big_b });
+                }
+                false
+            }
+        };
+        let ok = block_ok && proof_ok;
+        if ok {
+            reservation.succeeded(&*self.store).await?;
+        } else {
+            reservation.failed(&*self.store, self.clock.now()).await?;
+        }
+        match user {
+            Some(u) if ok => {
+                self.admit(&event, &u)?;
+                Ok(u)
+            }
+            found => {
+                self.limits.failed_sign_in(source, self.clock.now());
+                event.log(found.as_ref(), if found.is_some() { "wrong_password" } else { "unknown_user" });
+                Err(UserError::NotAuthorized("Incorrect username or password.".into()))
+            }
+        }
+    }
+}
+
+/// The part of the pool id after `_`, which Cognito's SRP hashes as the "pool name".
+pub(crate) fn pool_name(pool: &UserPool) -> &str {
+    pool.id.as_str().rsplit_once('_').map(|(_, n)| n).unwrap_or(pool.id.as_str())
+}
+
+fn verifier_context(pool: &UserPool, user: &User) -> String {
+    format!("cognate/srp_verifier/v1/{}/{}", pool.id.as_str(), user.username_key)
+}
+
+fn totp_context(user: &User) -> String {
+    format!("cognate/totp_secret/v1/{}/{}", user.pool_id.as_str(), user.username_key)
+}
+
+/// MAC context of MFA codes kept in a session.
+const MFA_CODE_CONTEXT: &str = "cognate/mfa_code/v1";
+
+/// Cognito accepts `true` in any case for the `*_verified` attributes.
+pub(crate) fn is_true(v: Option<&str>) -> bool {
+    v.is_some_and(|s| s.eq_ignore_ascii_case("true"))
+}

@@ -1,0 +1,24 @@
+-- The sign-in state machine: SRP verifiers and second factors on users, and challenge
+-- sessions kept on the server so that each is used once.
+
+-- The SRP salt and verifier, sealed with the master key (NULL until the user next sets
+-- or uses a password). The factors a user has turned on, with the sealed TOTP secret.
+alter table users add column srp_verifier text;
+alter table users add column mfa text not null default '{}';
+-- The last TOTP step accepted, so that no code is accepted twice (compare-and-swap).
+alter table users add column totp_last_step bigint not null default 0;
+
+-- One row per open challenge: keyed by a digest of the Session value, bound to the
+-- pool, client and user; the step and its secrets (SRP ephemeral, codes) are sealed.
+create table auth_sessions (
+    id_hash text primary key,
+    pool_id text not null references user_pools (id) on delete cascade,
+    client_id text not null,
+    username_key text not null,
+    sealed bytea not null,
+    failures bigint not null,
+    expires_at bigint not null,
+    created_at bigint not null,
+    updated_at bigint not null
+);
+create index auth_sessions_expiry_idx on auth_sessions (expires_at);
