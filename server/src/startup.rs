@@ -346,6 +346,7 @@ fn routes(
         .route("/forgotPassword", get(crate::oauth::pages::forgot_get).post(crate::oauth::pages::forgot_post))
         .route("/confirmForgotPassword", get(crate::oauth::pages::reset_get).post(crate::oauth::pages::reset_post))
         .route("/newPassword", axum::routing::post(crate::oauth::pages::new_password_post))
+        .route("/mfa", axum::routing::post(crate::oauth::challenge::mfa_post))
         .with_state(oauth);
     // The console (pages, form posts, server functions) carries sessions, CSRF checks and
     // the page guard; the Cognito API, the JWKS and health checks use no cookies and skip

@@ -98,6 +98,42 @@ pub struct FormPage {
     pub intro: Option<String>,
     /// Links under the form.
     pub links: Vec<Link>,
+    /// Choices, each its own submit button posting `choice=<value>` (instead of `submit`).
+    pub choices: Vec<(String, String)>,
+    /// A QR code to scan (authenticator set-up), with its text beside it.
+    pub qr: Option<Qr>,
+}
+
+/// A QR code as dark/light modules, drawn as SVG on the server (no script, no image).
+#[derive(Clone, Debug, Default)]
+pub struct Qr {
+    /// Modules per side.
+    pub width: usize,
+    /// Row-major, `true` for dark.
+    pub dark: Vec<bool>,
+    /// What to type where scanning is not possible.
+    pub text: String,
+}
+
+fn qr_view(q: Qr) -> impl IntoView {
+    // One path of unit squares, with the four-module quiet zone.
+    let mut d = String::new();
+    for (i, dark) in q.dark.iter().enumerate() {
+        if *dark && q.width > 0 {
+            d.push_str(&format!("M{},{}h1v1h-1z", i % q.width + 4, i / q.width + 4));
+        }
+    }
+    let side = q.width + 8;
+    view! {
+        <figure class="cg-qr">
+            <svg xmlns="http://www.w3.org/2000/svg" viewBox=format!("0 0 {side} {side}") width="200" height="200"
+                role="img" aria-label="QR code for your authenticator app" shape-rendering="crispEdges">
+                <rect width=side.to_string() height=side.to_string() fill="#fff" />
+                <path d=d fill="#000" />
+            </svg>
+            <figcaption class="cg-hint">"Or enter this key: "<code class="cg-secret">{q.text}</code></figcaption>
+        </figure>
+    }
 }
 
 #[component]
@@ -166,16 +202,26 @@ fn field_view(f: Field) -> impl IntoView {
 /// A page with one form.
 #[component]
 pub fn FormView(page: FormPage) -> impl IntoView {
-    let FormPage { chrome, action, hidden, fields, submit, error, notice, intro, links } = page;
+    let FormPage { chrome, action, hidden, fields, submit, error, notice, intro, links, choices, qr } = page;
+    let buttons = if choices.is_empty() {
+        view! { <button class="cg-button" type="submit">{submit}</button> }.into_any()
+    } else {
+        choices
+            .into_iter()
+            .map(|(value, label)| view! { <button class="cg-button" type="submit" name="choice" value=value>{label}</button> })
+            .collect_view()
+            .into_any()
+    };
     view! {
         <Frame chrome>
             {notice.map(|n| view! { <p class="cg-notice" role="status">{n}</p> })}
             {error.map(|e| view! { <p class="cg-error" role="alert" id="form-error">{e}</p> })}
             {intro.map(|t| view! { <p class="cg-hint">{t}</p> })}
+            {qr.map(qr_view)}
             <form class="cg-form" id="cg-form" method="post" action=action novalidate=false>
                 {hidden.into_iter().map(|(k, v)| view! { <input type="hidden" name=k value=v /> }).collect_view()}
                 {fields.into_iter().map(field_view).collect_view()}
-                <button class="cg-button" type="submit">{submit}</button>
+                {buttons}
             </form>
             {(!links.is_empty()).then(|| view! {
                 <nav class="cg-links" aria-label="More options">

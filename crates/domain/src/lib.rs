@@ -8,8 +8,8 @@
 
 pub mod access;
 pub mod admin_key;
-pub mod auth;
 pub mod audit;
+pub mod auth;
 pub mod branding;
 pub mod client;
 pub mod clock;

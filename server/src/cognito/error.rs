@@ -58,6 +58,8 @@ errors! {
     concurrent_modification => "ConcurrentModificationException",
     invalid_user_pool_configuration => "InvalidUserPoolConfigurationException",
     password_history_policy_violation => "PasswordHistoryPolicyViolationException",
+    enable_software_token_mfa => "EnableSoftwareTokenMFAException",
+    software_token_mfa_not_found => "SoftwareTokenMFANotFoundException",
     code_delivery_failure => "CodeDeliveryFailureException",
     refresh_token_reuse => "RefreshTokenReuseException",
 }

@@ -101,6 +101,8 @@ fn render(app_name: &str, draft: Draft) -> Response {
             Field::new("password", "Password", "password", "off"),
         ],
         submit: "Sign in".into(),
+        choices: Vec::new(),
+        qr: None,
         error: draft.problem,
         notice: None,
         intro: None,

@@ -11,7 +11,7 @@ use axum::response::{IntoResponse, Response};
 use domain::crypto::{ct_eq, random_token};
 use domain::oauth::{Authorization, AuthorizeError, AuthorizeParams};
 use domain::secret::Password;
-use domain::user::{PasswordCheck, UserError};
+use domain::user::UserError;
 use std::collections::HashMap;
 
 const CSRF_CONTEXT: &str = "cognate/hosted_csrf/v1";
@@ -349,6 +349,8 @@ fn login_page(f: LoginForm<'_>) -> String {
         hidden,
         fields: vec![user, password],
         submit: "Sign in".into(),
+        choices: Vec::new(),
+        qr: None,
         error: f.error,
         notice: f.notice,
         intro: None,
@@ -421,11 +423,7 @@ pub async fn login_post(
         return again("Enter your username and password.".into(), StatusCode::BAD_REQUEST);
     }
     match st.users.hosted_sign_in(&a.pool, &a.client, &username, Password::new(password), source).await {
-        Ok(PasswordCheck::Valid(user)) => signed_in(&st, &a, &user).await,
-        Ok(PasswordCheck::NewPasswordRequired { session, username, .. }) => {
-            let body = super::pages::new_password_page(&a, token.clone(), &session, &username, None);
-            with_cookie(html(StatusCode::OK, body, Some(&a.redirect_uri)), set.clone())
-        }
+        Ok(step) => super::challenge::step_response(&st, &a, token.clone(), set.clone(), step).await,
         Err(UserError::NotAuthorized(m)) => again(m, StatusCode::BAD_REQUEST),
         Err(UserError::InvalidParameter(_)) => {
             again("Enter a valid username (at most 128 characters, no spaces).".into(), StatusCode::BAD_REQUEST)

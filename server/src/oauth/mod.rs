@@ -3,6 +3,7 @@
 //! hosted pages and `/logout`. Handlers parse, call `domain::oauth`, and answer in
 //! OAuth's own error format.
 
+pub mod challenge;
 pub mod hosted;
 pub mod pages;
 
@@ -291,6 +292,11 @@ pub fn spawn_purge(
                 Ok(0) => {}
                 Ok(n) => tracing::debug!(deleted = n, "expired codes and hosted sessions removed"),
                 Err(e) => tracing::warn!(error = %e, "could not remove expired codes and sessions"),
+            }
+            match store.purge_auth_sessions(clock.now()).await {
+                Ok(0) => {}
+                Ok(n) => tracing::debug!(deleted = n, "expired challenge sessions removed"),
+                Err(e) => tracing::warn!(error = %e, "could not remove expired challenge sessions"),
             }
             // Lockout counters whose last failure is older than the longest lock can no
             // longer lock or count (a quiet period that long forgives them).

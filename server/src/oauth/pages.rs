@@ -3,7 +3,7 @@
 //! Each page carries the authorization request, so the user ends up back at the app.
 
 use super::hosted::{
-    csrf, csrf_ok, form_fields, html, page_authorization, param_pairs, params_from, redirect, signed_in, with_cookie,
+    csrf, csrf_ok, form_fields, html, page_authorization, param_pairs, params_from, redirect, with_cookie,
 };
 use super::OAuthState;
 use app::hosted::{render_form, Chrome, Field, FormPage, Link};
@@ -177,6 +177,8 @@ fn signup_page(a: &Authorization, csrf: String, values: &HashMap<String, String>
             hidden: hidden(a, csrf, &[]),
             fields: signup_fields(a, values),
             submit: "Sign up".into(),
+            choices: Vec::new(),
+            qr: None,
             error: None,
             notice: None,
             intro: None,
@@ -278,6 +280,8 @@ fn confirm_page(a: &Authorization, csrf: String, username: &str, error: FormErro
             hidden: hidden(a, csrf, &[]),
             fields: vec![user, code],
             submit: "Confirm account".into(),
+            choices: Vec::new(),
+            qr: None,
             error: None,
             notice: sent.then(|| "We sent a verification code. Enter it below.".into()),
             intro: None,
@@ -380,6 +384,8 @@ fn forgot_page(a: &Authorization, csrf: String, username: &str, error: FormError
             hidden: hidden(a, csrf, &[]),
             fields: vec![username_field(a, username)],
             submit: "Send a reset code".into(),
+            choices: Vec::new(),
+            qr: None,
             error: None,
             notice: None,
             intro: Some("Enter your username and we will send you a code to reset your password.".into()),
@@ -450,6 +456,8 @@ fn reset_page(a: &Authorization, csrf: String, username: &str, error: FormError,
             hidden: hidden(a, csrf, &[]),
             fields: vec![username_field(a, username), code, password_field(a, "password", "New password")],
             submit: "Reset password".into(),
+            choices: Vec::new(),
+            qr: None,
             error: None,
             notice: sent.then(|| "If the account exists, we sent it a reset code. Enter it below.".into()),
             intro: None,
@@ -521,6 +529,8 @@ pub fn new_password_page(a: &Authorization, csrf: String, session: &str, usernam
             hidden: hidden(a, csrf, &[("session", session), ("username", username)]),
             fields: vec![password_field(a, "password", "New password")],
             submit: "Set password and sign in".into(),
+            choices: Vec::new(),
+            qr: None,
             error: None,
             notice: None,
             intro: Some("Your password is temporary. Choose a new one to continue.".into()),
@@ -531,7 +541,12 @@ pub fn new_password_page(a: &Authorization, csrf: String, session: &str, usernam
 }
 
 /// `POST /newPassword`.
-pub async fn new_password_post(State(st): State<OAuthState>, headers: HeaderMap, body: axum::body::Bytes) -> Response {
+pub async fn new_password_post(
+    State(st): State<OAuthState>,
+    crate::http::client_ip::ClientSource(source): crate::http::client_ip::ClientSource,
+    headers: HeaderMap,
+    body: axum::body::Bytes,
+) -> Response {
     let form = form_fields(&body);
     let a = match page_authorization(&st, &headers, &params_from(&form)).await {
         Ok(a) => a,
@@ -548,8 +563,9 @@ pub async fn new_password_post(State(st): State<OAuthState>, headers: HeaderMap,
         return again(None, "This page expired. Please sign in again.".into(), StatusCode::FORBIDDEN);
     }
     let password = Password::new(form.get("password").cloned().unwrap_or_default());
-    match st.users.hosted_new_password(&a.pool, &a.client, &session, password).await {
-        Ok(user) => signed_in(&st, &a, &user).await,
+    let answer = domain::auth::Answer::NewPassword { password, attributes: Vec::new() };
+    match st.users.hosted_respond(&a.pool, &a.client, &session, &username, answer, source).await {
+        Ok(step) => super::challenge::step_response(&st, &a, token.clone(), set.clone(), step).await,
         Err(e) => match user_message(&e) {
             Some(m) => again(field_of(&e), m, status_of(&e)),
             None => internal(&e),

@@ -7,6 +7,7 @@ mod cognito_lifecycle;
 mod cognito_pools;
 mod cognito_protocol;
 mod cognito_settings;
+mod cognito_signin;
 mod cognito_users;
 mod console_auth;
 mod console_pools;

@@ -23,14 +23,14 @@ pub fn secret_base32(secret: &[u8]) -> String {
     data_encoding::BASE32_NOPAD.encode(secret)
 }
 
-/// An `otpauth://` URI for a QR code.
-pub fn provisioning_uri(secret: &[u8], issuer: &str, account: &str) -> String {
+/// An `otpauth://` URI for a QR code, from the base32 secret.
+pub fn provisioning_uri(secret_base32: &str, issuer: &str, account: &str) -> String {
     let enc = |s: &str| url::form_urlencoded::byte_serialize(s.as_bytes()).collect::<String>().replace('+', "%20");
     format!(
         "otpauth://totp/{}:{}?secret={}&issuer={}&algorithm=SHA1&digits=6&period=30",
         enc(issuer),
         enc(account),
-        secret_base32(secret),
+        secret_base32,
         enc(issuer)
     )
 }
@@ -109,6 +109,6 @@ mod tests {
         assert!(s.len() * 8 >= 160);
         let b = secret_base32(&s);
         assert!(b.len() >= 32 && b.bytes().all(|c| c.is_ascii_uppercase() || (b'2'..=b'7').contains(&c)));
-        assert!(provisioning_uri(&s, "My Pool", "a@b.c").starts_with("otpauth://totp/My%20Pool:a%40b.c?secret="));
+        assert!(provisioning_uri(&b, "My Pool", "a@b.c").starts_with("otpauth://totp/My%20Pool:a%40b.c?secret="));
     }
 }

@@ -6,8 +6,8 @@ mod service;
 
 pub use codes::{Code, CodeAttempt, CodePurpose, CodeRecord, CodeUse, CODE_WINDOW, MAX_ATTEMPTS, MAX_SENDS};
 pub use service::{
-    mask, parse_filter, AdminCreateUser, AuthStep, CodeDelivery, DeliveryMedium, MessageAction, SignInStep, SignUp, FactorSetting, MfaPreferences, TokenOrSession,
-    SignUpOutcome, UserError, UserService,
+    mask, parse_filter, AdminCreateUser, AuthStep, CodeDelivery, DeliveryMedium, FactorSetting, MessageAction,
+    MfaPreferences, SignInStep, SignUp, SignUpOutcome, TokenOrSession, UserError, UserService,
 };
 
 use crate::clock::Timestamp;

@@ -1,14 +1,17 @@
-//! InitiateAuth, AdminInitiateAuth, RespondToAuthChallenge, AdminRespondToAuthChallenge.
+//! InitiateAuth, AdminInitiateAuth, RespondToAuthChallenge, AdminRespondToAuthChallenge,
+//! GetTokensFromRefreshToken. Challenge names and parameters as Cognito spells them
+//! appear here only; the conversation itself is the domain's state machine.
 
 use crate::cognito::error::CognitoError;
 use crate::cognito::CognitoState;
+use domain::auth::{Answer, Challenge, MfaFactor};
 use domain::limits::Source;
 use domain::secret::Password;
 use domain::token::TokenSet;
 use domain::user::AuthStep;
 use domain::AdminCtx;
 use serde::Deserialize;
-use serde_json::{json, Value};
+use serde_json::{json, Map, Value};
 use std::collections::HashMap;
 
 #[derive(Deserialize)]
@@ -24,12 +27,13 @@ pub struct InitiateAuthRequest {
 #[serde(rename_all = "PascalCase")]
 pub struct RespondRequest {
     client_id: String,
+    user_pool_id: Option<String>,
     challenge_name: String,
     session: Option<String>,
     challenge_responses: Option<HashMap<String, String>>,
 }
 
-fn tokens_out(t: &TokenSet) -> Value {
+pub fn tokens_out(t: &TokenSet) -> Value {
     let mut r = json!({
         "AccessToken": t.access_token,
         "IdToken": t.id_token,
@@ -42,19 +46,86 @@ fn tokens_out(t: &TokenSet) -> Value {
     json!({ "AuthenticationResult": r, "ChallengeParameters": {} })
 }
 
+/// Cognito's name of a factor's challenge (also the `ANSWER` of SELECT_MFA_TYPE).
+fn factor_name(f: MfaFactor) -> &'static str {
+    match f {
+        MfaFactor::SoftwareToken => "SOFTWARE_TOKEN_MFA",
+        MfaFactor::Sms => "SMS_MFA",
+        MfaFactor::Email => "EMAIL_OTP",
+    }
+}
+
+fn factor_from_name(s: &str) -> Option<MfaFactor> {
+    match s {
+        "SOFTWARE_TOKEN_MFA" => Some(MfaFactor::SoftwareToken),
+        "SMS_MFA" => Some(MfaFactor::Sms),
+        "EMAIL_OTP" => Some(MfaFactor::Email),
+        _ => None,
+    }
+}
+
+fn names(fs: &[MfaFactor]) -> String {
+    serde_json::to_string(&fs.iter().map(|f| factor_name(*f)).collect::<Vec<_>>()).unwrap_or_else(|_| "[]".into())
+}
+
+/// A challenge as Cognito writes it: its name and parameters.
+fn challenge_out(c: &Challenge, username: &str) -> (&'static str, Map<String, Value>) {
+    let mut p = Map::new();
+    p.insert("USER_ID_FOR_SRP".into(), Value::from(username));
+    let name = match c {
+        Challenge::PasswordVerifier { salt, srp_b, secret_block } => {
+            p.insert("SALT".into(), Value::from(salt.as_str()));
+            p.insert("SRP_B".into(), Value::from(srp_b.as_str()));
+            p.insert("SECRET_BLOCK".into(), Value::from(secret_block.as_str()));
+            p.insert("USERNAME".into(), Value::from(username));
+            "PASSWORD_VERIFIER"
+        }
+        Challenge::NewPasswordRequired { required_attributes, user_attributes } => {
+            p.insert(
+                "requiredAttributes".into(),
+                Value::from(serde_json::to_string(required_attributes).unwrap_or_else(|_| "[]".into())),
+            );
+            p.insert(
+                "userAttributes".into(),
+                Value::from(serde_json::to_string(user_attributes).unwrap_or_else(|_| "{}".into())),
+            );
+            "NEW_PASSWORD_REQUIRED"
+        }
+        Challenge::SoftwareTokenMfa => "SOFTWARE_TOKEN_MFA",
+        Challenge::SmsMfa { destination } | Challenge::EmailOtp { destination } => {
+            let medium = if matches!(c, Challenge::SmsMfa { .. }) { "SMS" } else { "EMAIL" };
+            p.insert("CODE_DELIVERY_DELIVERY_MEDIUM".into(), Value::from(medium));
+            p.insert("CODE_DELIVERY_DESTINATION".into(), Value::from(destination.as_str()));
+            if medium == "SMS" {
+                "SMS_MFA"
+            } else {
+                "EMAIL_OTP"
+            }
+        }
+        Challenge::SelectMfaType { options } => {
+            p.insert("MFAS_CAN_CHOOSE".into(), Value::from(names(options)));
+            "SELECT_MFA_TYPE"
+        }
+        Challenge::MfaSetup { can_setup } => {
+            p.insert("MFAS_CAN_SETUP".into(), Value::from(names(can_setup)));
+            "MFA_SETUP"
+        }
+    };
+    (name, p)
+}
+
 fn step_out(step: AuthStep) -> Value {
     match step {
         AuthStep::Authenticated(t) => tokens_out(&t),
-        AuthStep::NewPasswordRequired { session, username, required_attributes, user_attributes } => json!({
-            "ChallengeName": "NEW_PASSWORD_REQUIRED",
-            "Session": session,
-            "ChallengeParameters": {
-                "USER_ID_FOR_SRP": username,
-                "requiredAttributes": serde_json::to_string(&required_attributes).unwrap_or_else(|_| "[]".into()),
-                "userAttributes": serde_json::to_string(&user_attributes).unwrap_or_else(|_| "{}".into()),
-            },
-        }),
+        AuthStep::Challenge { session, challenge, username } => {
+            let (name, params) = challenge_out(&challenge, &username);
+            json!({ "ChallengeName": name, "Session": session, "ChallengeParameters": params })
+        }
     }
+}
+
+fn missing(k: &str) -> CognitoError {
+    CognitoError::invalid_parameter(format!("Missing required parameter {k}"))
 }
 
 async fn initiate(
@@ -65,7 +136,7 @@ async fn initiate(
 ) -> Result<Value, CognitoError> {
     let p = req.auth_parameters.unwrap_or_default();
     let param = |k: &str| p.get(k).map(String::as_str);
-    let missing = |k: &str| CognitoError::invalid_parameter(format!("Missing required parameter {k}"));
+    let pool_id = if admin { req.user_pool_id.as_deref() } else { None };
     match (req.auth_flow.as_str(), admin) {
         ("USER_PASSWORD_AUTH", false) | ("ADMIN_USER_PASSWORD_AUTH" | "ADMIN_NO_SRP_AUTH", true) => {
             let username = param("USERNAME").ok_or_else(|| missing("USERNAME"))?;
@@ -74,13 +145,20 @@ async fn initiate(
                 .users
                 .sign_in_with_password(
                     &req.client_id,
-                    if admin { req.user_pool_id.as_deref() } else { None },
+                    pool_id,
                     username,
                     Password::new(password),
                     param("SECRET_HASH"),
                     source,
                 )
                 .await?;
+            Ok(step_out(step))
+        }
+        ("USER_SRP_AUTH", _) => {
+            let username = param("USERNAME").ok_or_else(|| missing("USERNAME"))?;
+            let srp_a = param("SRP_A").ok_or_else(|| missing("SRP_A"))?;
+            let step =
+                st.users.start_srp(&req.client_id, pool_id, username, srp_a, param("SECRET_HASH"), source).await?;
             Ok(step_out(step))
         }
         ("REFRESH_TOKEN_AUTH" | "REFRESH_TOKEN", _) => {
@@ -110,45 +188,72 @@ pub async fn admin_initiate_auth(
     initiate(st, req, true, source).await
 }
 
-pub async fn respond_to_auth_challenge(st: &CognitoState, req: RespondRequest) -> Result<Value, CognitoError> {
-    let r = req.challenge_responses.unwrap_or_default();
-    match req.challenge_name.as_str() {
-        "NEW_PASSWORD_REQUIRED" => {
-            let session =
-                req.session.ok_or_else(|| CognitoError::invalid_parameter("Missing required parameter Session"))?;
-            let username = r
-                .get("USERNAME")
-                .ok_or_else(|| CognitoError::invalid_parameter("Missing required parameter USERNAME"))?;
-            let new_password = r
-                .get("NEW_PASSWORD")
-                .ok_or_else(|| CognitoError::invalid_parameter("Missing required parameter NEW_PASSWORD"))?;
-            let attributes: Vec<(String, String)> = r
+/// The answer a `ChallengeResponses` map gives to `challenge`.
+fn answer_in(challenge: &str, r: &HashMap<String, String>) -> Result<Answer, CognitoError> {
+    let get = |k: &str| r.get(k).cloned().ok_or_else(|| missing(k));
+    Ok(match challenge {
+        "PASSWORD_VERIFIER" => Answer::PasswordVerifier {
+            secret_block: get("PASSWORD_CLAIM_SECRET_BLOCK")?,
+            timestamp: get("TIMESTAMP")?,
+            signature: get("PASSWORD_CLAIM_SIGNATURE")?,
+        },
+        "NEW_PASSWORD_REQUIRED" => Answer::NewPassword {
+            password: Password::new(get("NEW_PASSWORD")?),
+            attributes: r
                 .iter()
                 .filter_map(|(k, v)| k.strip_prefix("userAttributes.").map(|n| (n.to_owned(), v.clone())))
-                .collect();
-            let step = st
-                .users
-                .respond_new_password(
-                    &req.client_id,
-                    &session,
-                    username,
-                    Password::new(new_password.clone()),
-                    attributes,
-                    r.get("SECRET_HASH").map(String::as_str),
-                )
-                .await?;
-            Ok(step_out(step))
+                .collect(),
+        },
+        "SOFTWARE_TOKEN_MFA" => {
+            Answer::Code { factor: MfaFactor::SoftwareToken, code: get("SOFTWARE_TOKEN_MFA_CODE")? }
         }
-        other => Err(CognitoError::invalid_parameter(format!("Cognate does not support the {other} challenge yet."))),
-    }
+        "SMS_MFA" => Answer::Code { factor: MfaFactor::Sms, code: get("SMS_MFA_CODE")? },
+        "EMAIL_OTP" => Answer::Code { factor: MfaFactor::Email, code: get("EMAIL_OTP_CODE")? },
+        "SELECT_MFA_TYPE" => {
+            let a = get("ANSWER")?;
+            Answer::SelectMfaType(
+                factor_from_name(&a)
+                    .ok_or_else(|| CognitoError::invalid_parameter(format!("Unknown MFA type {a} in ANSWER.")))?,
+            )
+        }
+        "MFA_SETUP" => Answer::MfaSetup,
+        other => {
+            return Err(CognitoError::invalid_parameter(format!("Cognate does not support the {other} challenge yet.")))
+        }
+    })
+}
+
+async fn respond(st: &CognitoState, req: RespondRequest, admin: bool, source: Source) -> Result<Value, CognitoError> {
+    let r = req.challenge_responses.unwrap_or_default();
+    let answer = answer_in(&req.challenge_name, &r)?;
+    let username = r.get("USERNAME").ok_or_else(|| missing("USERNAME"))?;
+    let session = req.session.ok_or_else(|| missing("Session"))?;
+    let pool_id = if admin { req.user_pool_id.as_deref() } else { None };
+    let step = st
+        .users
+        .respond(&req.client_id, pool_id, &session, username, answer, r.get("SECRET_HASH").map(String::as_str), source)
+        .await?;
+    Ok(step_out(step))
+}
+
+pub async fn respond_to_auth_challenge(
+    st: &CognitoState,
+    req: RespondRequest,
+    source: Source,
+) -> Result<Value, CognitoError> {
+    respond(st, req, false, source).await
 }
 
 pub async fn admin_respond_to_auth_challenge(
     st: &CognitoState,
     _ctx: &AdminCtx,
     req: RespondRequest,
+    source: Source,
 ) -> Result<Value, CognitoError> {
-    respond_to_auth_challenge(st, req).await
+    if req.user_pool_id.is_none() {
+        return Err(CognitoError::invalid_parameter("UserPoolId is required."));
+    }
+    respond(st, req, true, source).await
 }
 
 #[derive(Deserialize)]

@@ -5,6 +5,7 @@ pub mod branding;
 pub mod clients;
 pub mod domains;
 pub mod groups;
+pub mod mfa;
 pub mod pools;
 pub mod resource_servers;
 pub mod users;
@@ -45,9 +46,11 @@ pub async fn run(
         "GetUser" => users::get_user(st, parse(body)?).await,
         "InitiateAuth" => auth::initiate_auth(st, parse(body)?, source).await,
         "GetTokensFromRefreshToken" => auth::get_tokens_from_refresh_token(st, parse(body)?).await,
-        "RespondToAuthChallenge" => auth::respond_to_auth_challenge(st, parse(body)?).await,
+        "RespondToAuthChallenge" => auth::respond_to_auth_challenge(st, parse(body)?, source).await,
         "AdminInitiateAuth" => auth::admin_initiate_auth(st, caller.admin()?, parse(body)?, source).await,
-        "AdminRespondToAuthChallenge" => auth::admin_respond_to_auth_challenge(st, caller.admin()?, parse(body)?).await,
+        "AdminRespondToAuthChallenge" => {
+            auth::admin_respond_to_auth_challenge(st, caller.admin()?, parse(body)?, source).await
+        }
         "AdminCreateUser" => users::admin_create_user(st, caller.admin()?, parse(body)?).await,
         "AdminGetUser" => users::admin_get_user(st, caller.admin()?, parse(body)?).await,
         "AdminDeleteUser" => users::admin_delete_user(st, caller.admin()?, parse(body)?).await,
@@ -92,6 +95,15 @@ pub async fn run(
         "DescribeUserPoolDomain" => domains::describe_user_pool_domain(st, caller.admin()?, parse(body)?).await,
         "UpdateUserPoolDomain" => domains::update_user_pool_domain(st, caller.admin()?, parse(body)?).await,
         "DeleteUserPoolDomain" => domains::delete_user_pool_domain(st, caller.admin()?, parse(body)?).await,
+        "SetUserPoolMfaConfig" => mfa::set_user_pool_mfa_config(st, caller.admin()?, parse(body)?).await,
+        "GetUserPoolMfaConfig" => mfa::get_user_pool_mfa_config(st, caller.admin()?, parse(body)?).await,
+        "AssociateSoftwareToken" => mfa::associate_software_token(st, parse(body)?).await,
+        "VerifySoftwareToken" => mfa::verify_software_token(st, parse(body)?).await,
+        "SetUserMFAPreference" => mfa::set_user_mfa_preference(st, parse(body)?).await,
+        "AdminSetUserMFAPreference" => mfa::admin_set_user_mfa_preference(st, caller.admin()?, parse(body)?).await,
+        "SetUserSettings" => mfa::set_user_settings(st, parse(body)?).await,
+        "AdminSetUserSettings" => mfa::admin_set_user_settings(st, caller.admin()?, parse(body)?).await,
+        "AdminDeleteSoftwareToken" => mfa::admin_delete_software_token(st, caller.admin()?, parse(body)?).await,
         other => Err(CognitoError::unknown_operation(format!("Cognate does not implement {other} yet."))),
     }
 }

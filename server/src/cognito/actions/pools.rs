@@ -297,6 +297,8 @@ fn apply_settings(mut c: PoolConfig, s: SettingsWire) -> Result<PoolConfig, Cogn
         Some("OPTIONAL") => MfaMode::Optional,
         Some(other) => return Err(CognitoError::invalid_parameter(format!("Unknown MfaConfiguration {other}."))),
     };
+    // SMS MFA is offered when the pool requires or allows MFA and can send SMS.
+    c.mfa_factors.sms = c.mfa != MfaMode::Off && passthrough.contains_key("SmsConfiguration");
     c.deletion_protection = s.deletion_protection.as_deref() == Some("ACTIVE");
     c.passthrough = passthrough;
     Ok(c)
@@ -497,7 +499,12 @@ pub async fn update_user_pool(
     let w = writer(ctx)?;
     let current = st.pools.get(ctx, &req.user_pool_id).await?;
     // UpdateUserPool resets every setting it omits to its default, as Cognito documents.
-    let keep = PoolConfig { schema: current.config.schema.clone(), ..PoolConfig::default() };
+    // The authenticator and e-mail factors are SetUserPoolMfaConfig's, which it keeps.
+    let keep = PoolConfig {
+        schema: current.config.schema.clone(),
+        mfa_factors: current.config.mfa_factors.clone(),
+        ..PoolConfig::default()
+    };
     let config = apply_settings(keep, req.settings)?;
     st.pools.update(&w, &req.user_pool_id, req.pool_name.as_deref(), config).await?;
     Ok(Empty {})

@@ -32,6 +32,8 @@ impl From<UserError> for CognitoError {
             UserError::TooManyRequests => CognitoError::too_many_requests(m),
             UserError::RefreshTokenReuse => CognitoError::refresh_token_reuse(m),
             UserError::UnsupportedOperation(_) => CognitoError::unsupported_operation(m),
+            UserError::EnableSoftwareTokenMfa => CognitoError::enable_software_token_mfa(m),
+            UserError::SoftwareTokenMfaNotFound => CognitoError::software_token_mfa_not_found(m),
             UserError::Internal(detail) => {
                 tracing::error!(error = %detail, "user operation failed");
                 CognitoError::internal("An internal error occurred.")
@@ -148,7 +150,11 @@ pub struct AccessTokenRequest {
 
 pub async fn get_user(st: &CognitoState, req: AccessTokenRequest) -> Result<Value, CognitoError> {
     let user = st.users.get_own_user(&req.access_token).await?;
-    Ok(json!({ "Username": user.username, "UserAttributes": attrs_out(&user) }))
+    let mut o = json!({ "Username": user.username, "UserAttributes": attrs_out(&user) });
+    if let Some(m) = o.as_object_mut() {
+        super::mfa::user_mfa_out(&user, m);
+    }
+    Ok(o)
 }
 
 #[derive(Deserialize)]
@@ -236,15 +242,18 @@ pub struct AdminUserRequest {
 
 pub async fn admin_get_user(st: &CognitoState, ctx: &AdminCtx, req: AdminUserRequest) -> Result<Value, CognitoError> {
     let user = st.users.admin_get_user(ctx, &req.user_pool_id, &req.username).await?;
-    Ok(json!({
+    let mut o = json!({
         "Username": user.username,
         "UserAttributes": attrs_out(&user),
         "UserCreateDate": date(user.created_at),
         "UserLastModifiedDate": date(user.updated_at),
         "Enabled": user.enabled,
         "UserStatus": user.status.as_str(),
-        "UserMFASettingList": [],
-    }))
+    });
+    if let Some(m) = o.as_object_mut() {
+        super::mfa::user_mfa_out(&user, m);
+    }
+    Ok(o)
 }
 
 pub async fn admin_delete_user(

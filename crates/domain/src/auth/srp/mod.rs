@@ -179,7 +179,13 @@ fn unreachable_hmac() -> Hmac<Sha256> {
 /// The proof the client sends (`PASSWORD_CLAIM_SIGNATURE`, base64 of the raw HMAC):
 /// HMAC-SHA256 under the session key of pool name (or device group key), user id (or
 /// device key), the secret block's bytes, and the timestamp text.
-pub fn claim_signature(key: &[u8; 16], pool_name: &str, user_id: &str, secret_block: &[u8], timestamp: &str) -> [u8; 32] {
+pub fn claim_signature(
+    key: &[u8; 16],
+    pool_name: &str,
+    user_id: &str,
+    secret_block: &[u8],
+    timestamp: &str,
+) -> [u8; 32] {
     hmac_sha256(key, &[pool_name.as_bytes(), user_id.as_bytes(), secret_block, timestamp.as_bytes()])
 }
 

@@ -85,7 +85,7 @@ impl UserService {
             }
         };
         let pending = user.mfa.totp_pending.clone().ok_or(UserError::SoftwareTokenMfaNotFound)?;
-        let reservation = self.reserve_attempt(self.lockout_key(&pool, &user.username, Some(&user))).await?;
+        let reservation = self.reserve_attempt(super::signin::mfa_lockout_key(&pool, &user)).await?;
         let secret = self
             .open_totp(&user, &pending)
             .ok_or_else(|| UserError::Internal("stored TOTP secret does not open".into()))?;

@@ -10,8 +10,8 @@ use super::auth::AuthEvent;
 use super::*;
 use crate::auth::srp;
 use crate::auth::{totp, Answer, Challenge, MfaFactor, Step};
-use crate::ports::AuthSessionRecord;
 use crate::pool::config::MfaMode;
+use crate::ports::AuthSessionRecord;
 use num_bigint::BigUint;
 
 /// Wrong answers a session takes before it is dropped (the lockout counts them too).
@@ -59,7 +59,7 @@ struct SrpState {
 #[derive(Debug)]
 pub enum SignInStep {
     /// The user proved who they are.
-    Done(User),
+    Done(Box<User>),
     /// Another step.
     Challenge {
         /// The opaque `Session` value.
@@ -246,7 +246,9 @@ impl UserService {
             let mut shown = user.attributes.clone();
             shown.remove("sub");
             let challenge = Challenge::NewPasswordRequired { required_attributes: required, user_attributes: shown };
-            return self.challenge(pool, client, &user, challenge, Self::state(Step::NewPasswordRequired, &user.username)).await;
+            return self
+                .challenge(pool, client, &user, challenge, Self::state(Step::NewPasswordRequired, &user.username))
+                .await;
         }
         self.next_factor(pool, client, user).await
     }
@@ -270,9 +272,14 @@ impl UserService {
     }
 
     async fn next_factor(&self, pool: &UserPool, client: &AppClient, user: User) -> Result<SignInStep, UserError> {
+        if pool.config.mfa != MfaMode::Off {
+            // Wrong second-factor codes lock on their own counter, which a right password
+            // does not reset; while it is locked no new challenge is issued.
+            drop(self.reserve_attempt(mfa_lockout_key(pool, &user)).await?);
+        }
         let usable = Self::usable_factors(pool, &user);
         let pick = match (pool.config.mfa, usable.as_slice()) {
-            (MfaMode::Off, _) | (MfaMode::Optional, []) => return Ok(SignInStep::Done(user)),
+            (MfaMode::Off, _) | (MfaMode::Optional, []) => return Ok(SignInStep::Done(Box::new(user))),
             (MfaMode::On, []) => {
                 // Required and nothing turned on: a verified phone or address the pool
                 // sends codes to is used as it is (Cognito's behaviour for SMS), else
@@ -331,7 +338,9 @@ impl UserService {
                 };
                 let code = Code::generate();
                 let template = match factor {
-                    MfaFactor::Sms => pool.config.templates.sms_authentication_message.clone().map(|b| (String::new(), b)),
+                    MfaFactor::Sms => {
+                        pool.config.templates.sms_authentication_message.clone().map(|b| (String::new(), b))
+                    }
                     _ => Some(pool.config.mfa_factors.email_template()),
                 };
                 let (message, delivery) = self.attribute_code_message(pool, user, attribute, &code, template, false)?;
@@ -363,9 +372,15 @@ impl UserService {
     }
 
     /// Issues tokens for a finished sign-in, or passes the challenge on.
-    pub(super) async fn finish(&self, pool: &UserPool, client: &AppClient, step: SignInStep) -> Result<AuthStep, UserError> {
+    pub(super) async fn finish(
+        &self,
+        pool: &UserPool,
+        client: &AppClient,
+        step: SignInStep,
+    ) -> Result<AuthStep, UserError> {
         match step {
             SignInStep::Done(user) => {
+                let user = *user;
                 let now = self.clock.now();
                 let groups = self.store.groups_of_user(&pool.id, &user.username_key).await?;
                 Ok(AuthStep::Authenticated(self.tokens.issue(pool, client, &user, &groups, now, None).await?))
@@ -384,12 +399,16 @@ impl UserService {
     pub async fn start_srp(
         &self,
         client_id: &str,
+        pool_id: Option<&str>,
         username: &str,
         srp_a: &str,
         secret_hash: Option<&str>,
         source: Source,
     ) -> Result<AuthStep, UserError> {
         let (client, pool) = self.client_and_pool(client_id).await?;
+        if pool_id.is_some_and(|p| p != pool.id.as_str()) {
+            return Err(UserError::ResourceNotFound(format!("User pool client {client_id} does not exist.")));
+        }
         if !client.config.allows(AuthFlow::UserSrp) {
             return Err(UserError::InvalidParameter("USER_SRP_AUTH flow not enabled for this client".into()));
         }
@@ -451,7 +470,9 @@ impl UserService {
     /// A salt and verifier for a name that has none: derived from the name under the
     /// master key, so the same name always gets the same salt, at a real one's cost.
     fn simulated_verifier(&self, pool: &UserPool, name: &str) -> (BigUint, BigUint, String) {
-        let mac = self.master.mac(&format!("cognate/srp_simulated/v1/{}", pool.id.as_str()), lookup_form(&pool.config, name).as_bytes());
+        let mac = self
+            .master
+            .mac(&format!("cognate/srp_simulated/v1/{}", pool.id.as_str()), lookup_form(&pool.config, name).as_bytes());
         let salt = srp::parse_hex(&mac[..32]).unwrap_or_default();
         let v = srp::verifier_with_salt(pool_name(pool), name, &mac[32..], &salt);
         // Pools whose user names are generated show a UUID-shaped id, as for real users.
@@ -476,7 +497,12 @@ impl UserService {
     /// Every password write: policy-free (callers check the policy and history first),
     /// it moves the current hash into the history (kept to the pool's size), stores the
     /// new argon2id hash and derives the SRP verifier.
-    pub(super) async fn store_password(&self, pool: &UserPool, user: &mut User, password: Password) -> Result<(), UserError> {
+    pub(super) async fn store_password(
+        &self,
+        pool: &UserPool,
+        user: &mut User,
+        password: Password,
+    ) -> Result<(), UserError> {
         self.derive_verifier(pool, user, &password);
         let hash = password::hash(password).await?;
         if let Some(old) = user.password_hash.take() {
@@ -538,7 +564,8 @@ impl UserService {
         match answer {
             Answer::PasswordVerifier { secret_block, timestamp, signature } => {
                 self.take(&s).await?;
-                let user = self.check_srp_proof(pool, client, &s, &secret_block, &timestamp, &signature, source).await?;
+                let user =
+                    self.check_srp_proof(pool, client, &s, &secret_block, &timestamp, &signature, source).await?;
                 self.next_after_password(pool, client, user).await
             }
             Answer::NewPassword { password, attributes } => {
@@ -551,7 +578,7 @@ impl UserService {
             }
             Answer::Code { factor, code } => {
                 let user = self.session_user(pool, &s).await?;
-                let reservation = self.reserve_attempt(self.lockout_key(pool, username, Some(&user))).await?;
+                let reservation = self.reserve_attempt(mfa_lockout_key(pool, &user)).await?;
                 let ok = match factor {
                     MfaFactor::SoftwareToken => self.check_totp(&user, &code).await?,
                     MfaFactor::Sms | MfaFactor::Email => {
@@ -578,11 +605,13 @@ impl UserService {
                 self.take(&s).await?;
                 reservation.succeeded(&*self.store).await?;
                 event.log(Some(&user), "mfa_verified");
-                Ok(SignInStep::Done(user))
+                Ok(SignInStep::Done(Box::new(user)))
             }
             Answer::SelectMfaType(factor) => {
                 if !s.state.options.contains(&factor) {
-                    return Err(UserError::InvalidParameter("The chosen MFA type is not available to this user.".into()));
+                    return Err(UserError::InvalidParameter(
+                        "The chosen MFA type is not available to this user.".into(),
+                    ));
                 }
                 self.take(&s).await?;
                 let user = self.session_user(pool, &s).await?;
@@ -596,7 +625,7 @@ impl UserService {
                 }
                 self.take(&s).await?;
                 let user = self.session_user(pool, &s).await?;
-                Ok(SignInStep::Done(user))
+                Ok(SignInStep::Done(Box::new(user)))
             }
         }
     }
@@ -693,12 +722,10 @@ impl UserService {
         source: Source,
     ) -> Result<User, UserError> {
         let event = AuthEvent { pool, client: client.id.as_str(), typed: &s.state.username, source };
-        let srp_state = s.state.srp.as_ref().ok_or_else(|| UserError::NotAuthorized("Invalid session for the user.".into()))?;
-        let user = if s.state.simulated {
-            None
-        } else {
-            self.store.find_user(&pool.id, &s.record.username_key).await?
-        };
+        let srp_state =
+            s.state.srp.as_ref().ok_or_else(|| UserError::NotAuthorized("Invalid session for the user.".into()))?;
+        let user =
+            if s.state.simulated { None } else { self.store.find_user(&pool.id, &s.record.username_key).await? };
         let reservation = match self.reserve_attempt(self.lockout_key(pool, &s.state.username, user.as_ref())).await {
             Ok(r) => r,
             Err(e) => {
@@ -711,11 +738,18 @@ impl UserService {
             .is_some_and(|t| (t - now_secs).unsigned_abs() <= SRP_TIMESTAMP_SKEW.as_secs());
         if !fresh {
             drop(reservation);
-            return Err(UserError::NotAuthorized("TIMESTAMP is missing, malformed or too far from the server's clock.".into()));
+            return Err(UserError::NotAuthorized(
+                "TIMESTAMP is missing, malformed or too far from the server's clock.".into(),
+            ));
         }
         let block_ok = crate::crypto::ct_eq(secret_block.as_bytes(), srp_state.secret_block.as_bytes());
         let verifier = user.as_ref().and_then(|u| self.open_verifier(pool, u));
-        let proof_ok = match (&verifier, srp::parse_hex(&srp_state.a), srp::parse_hex(&srp_state.b), srp::parse_hex(&srp_state.big_b)) {
+        let proof_ok = match (
+            &verifier,
+            srp::parse_hex(&srp_state.a),
+            srp::parse_hex(&srp_state.b),
+            srp::parse_hex(&srp_state.big_b),
+        ) {
             (Some((_, v)), Some(a), Some(b), Some(big_b)) => {
                 let block = base64::engine::general_purpose::STANDARD.decode(secret_block).unwrap_or_default();
                 match srp::session_key(&a, v, &srp::ServerHello { b, big_b }) {
@@ -725,7 +759,9 @@ impl UserService {
             }
             _ => {
                 // No verifier (unknown name): the same arithmetic, always refused.
-                if let (Some(a), Some(b), Some(big_b)) = (srp::parse_hex(&srp_state.a), srp::parse_hex(&srp_state.b), srp::parse_hex(&srp_state.big_b)) {
+                if let (Some(a), Some(b), Some(big_b)) =
+                    (srp::parse_hex(&srp_state.a), srp::parse_hex(&srp_state.b), srp::parse_hex(&srp_state.big_b))
+                {
                     let (_, v, _) = self.simulated_verifier(pool, &s.state.username);
                     let _ = srp::session_key(&a, &v, &srp::ServerHello { b, big_b });
                 }
@@ -750,6 +786,12 @@ impl UserService {
             }
         }
     }
+}
+
+/// The lockout counter of second-factor codes (SECURITY.md A-06: five wrong MFA codes
+/// lock as five wrong passwords do).
+pub(super) fn mfa_lockout_key(pool: &UserPool, user: &User) -> String {
+    throttle::key("mfa", &format!("{}\0{}", pool.id.as_str(), user.sub))
 }
 
 /// The part of the pool id after `_`, which Cognito's SRP hashes as the "pool name".
