@@ -219,6 +219,7 @@ fn message(e: &UserError) -> Option<String> {
             "That code is not right. Check it and try again.".into()
         }
         UserError::ExpiredCode => "The code has expired. Please sign in again.".into(),
+        UserError::SoftwareTokenUsed => "That code was used already. Wait for the next one.".into(),
         UserError::TooManyRequests => "Too many attempts right now. Try again in a moment.".into(),
         UserError::InvalidParameter(m) => m.clone(),
         _ => return None,

@@ -586,7 +586,7 @@ async fn m_01_m_02_totp_is_asked_after_the_password_within_one_step_and_once() {
         respond(&c, &pool, name.clone(), &session2, map(&[("USERNAME", "tia"), ("SOFTWARE_TOKEN_MFA_CODE", &code)]))
             .await
             .unwrap_err();
-    assert!(err.starts_with("CodeMismatchException"), "{err}");
+    assert_eq!(err, "ExpiredCodeException: Your software token has already been used once.", "M-01");
     // The next step's code works (one step ahead is accepted).
     let done = respond(
         &c,
@@ -841,6 +841,78 @@ async fn m_06_mfa_settings_need_the_callers_valid_token() {
         .user_pool_id(&pool.id)
         .username("vic")
         .sms_mfa_settings(aws_sdk_cognitoidentityprovider::types::SmsMfaSettingsType::builder().enabled(true).build())
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), Some("InvalidParameterException"));
+}
+
+#[tokio::test]
+async fn password_verifier_without_session_is_found_by_its_secret_block() {
+    // pycognito answers PASSWORD_VERIFIER without `Session`, and AWS accepts it.
+    let app = spawn_app().await;
+    let c = app.cognito();
+    let pool = srp_pool(&c, false).await;
+    signed_up_and_confirmed(&app, &pool, "pat", "pat@example.com").await;
+    let srp = SrpClient::new(&pool.id);
+    let (_, params) = srp_start(&c, &pool, &srp, "pat").await.unwrap();
+    let answers = srp.answer(&params, PASSWORD, &now_timestamp(&app));
+    let send = || {
+        c.respond_to_auth_challenge()
+            .client_id(&pool.client_id)
+            .challenge_name(ChallengeNameType::PasswordVerifier)
+            .set_challenge_responses(Some(answers.clone()))
+            .send()
+    };
+    assert!(send().await.unwrap().authentication_result().is_some());
+    assert_eq!(send().await.unwrap_err().code(), Some("NotAuthorizedException"), "used once");
+}
+
+#[tokio::test]
+async fn aws_fidelity_admin_create_user_without_contact_and_booleans_in_any_case() {
+    let app = spawn_app().await;
+    let c = app.cognito();
+    let pool = srp_pool(&c, false).await;
+    // No phone, no e-mail, no MessageAction: created, nothing sent (as AWS does).
+    let out = c.admin_create_user().user_pool_id(&pool.id).username("quiet").send().await.unwrap();
+    assert_eq!(out.user().unwrap().user_status().map(|s| s.as_str()), Some("FORCE_CHANGE_PASSWORD"));
+    // `True` is a boolean as `true` is; stored and returned lower-case.
+    c.admin_create_user()
+        .user_pool_id(&pool.id)
+        .username("loud")
+        .user_attributes(
+            aws_sdk_cognitoidentityprovider::types::AttributeType::builder()
+                .name("email")
+                .value("loud@example.com")
+                .build()
+                .unwrap(),
+        )
+        .user_attributes(
+            aws_sdk_cognitoidentityprovider::types::AttributeType::builder()
+                .name("email_verified")
+                .value("True")
+                .build()
+                .unwrap(),
+        )
+        .message_action(aws_sdk_cognitoidentityprovider::types::MessageActionType::Suppress)
+        .send()
+        .await
+        .unwrap();
+    let u = c.admin_get_user().user_pool_id(&pool.id).username("loud").send().await.unwrap();
+    let verified = u.user_attributes().iter().find(|a| a.name() == "email_verified").and_then(|a| a.value());
+    assert_eq!(verified, Some("true"));
+    // A value that is no boolean at all is still refused.
+    let err = c
+        .admin_update_user_attributes()
+        .user_pool_id(&pool.id)
+        .username("loud")
+        .user_attributes(
+            aws_sdk_cognitoidentityprovider::types::AttributeType::builder()
+                .name("email_verified")
+                .value("yes")
+                .build()
+                .unwrap(),
+        )
         .send()
         .await
         .unwrap_err();

@@ -93,6 +93,9 @@ pub enum UserError {
     /// A software token code did not verify (`EnableSoftwareTokenMFAException`).
     #[error("Code mismatch and fail enable Software Token MFA")]
     EnableSoftwareTokenMfa,
+    /// A right TOTP code whose step was used already (`ExpiredCodeException`).
+    #[error("Your software token has already been used once.")]
+    SoftwareTokenUsed,
     /// No software token is associated (`SoftwareTokenMFANotFoundException`).
     #[error("Software Token MFA has not been enabled by the user.")]
     SoftwareTokenMfaNotFound,
@@ -393,11 +396,21 @@ impl UserService {
     fn check_attributes(
         &self,
         config: &PoolConfig,
-        attrs: &BTreeMap<String, String>,
+        attrs: &mut BTreeMap<String, String>,
         admin: bool,
         creating: bool,
     ) -> Result<(), UserError> {
-        for (name, value) in attrs {
+        // Booleans in any case (`True`, `FALSE`), as Cognito accepts them; stored lower-case.
+        for (name, value) in attrs.iter_mut() {
+            let boolean =
+                config.attribute(name).is_some_and(|d| d.data_type == crate::pool::config::AttributeType::Boolean)
+                    || name == "email_verified"
+                    || name == "phone_number_verified";
+            if boolean && (value.eq_ignore_ascii_case("true") || value.eq_ignore_ascii_case("false")) {
+                *value = value.to_ascii_lowercase();
+            }
+        }
+        for (name, value) in attrs.iter() {
             let Some(def) = config.attribute(name) else {
                 if name == "email_verified" || name == "phone_number_verified" {
                     if admin {

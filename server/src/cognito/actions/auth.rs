@@ -227,7 +227,12 @@ async fn respond(st: &CognitoState, req: RespondRequest, admin: bool, source: So
     let r = req.challenge_responses.unwrap_or_default();
     let answer = answer_in(&req.challenge_name, &r)?;
     let username = r.get("USERNAME").ok_or_else(|| missing("USERNAME"))?;
-    let session = req.session.ok_or_else(|| missing("Session"))?;
+    // PASSWORD_VERIFIER may come without Session: its secret block names the session.
+    let session = match (req.session, &answer) {
+        (Some(s), _) => s,
+        (None, Answer::PasswordVerifier { .. }) => String::new(),
+        (None, _) => return Err(missing("Session")),
+    };
     let pool_id = if admin { req.user_pool_id.as_deref() } else { None };
     let step = st
         .users

@@ -24,7 +24,7 @@ impl From<UserError> for CognitoError {
             UserError::UsernameExists(_) => CognitoError::username_exists(m),
             UserError::AliasExists(_) => CognitoError::alias_exists(m),
             UserError::CodeMismatch => CognitoError::code_mismatch(m),
-            UserError::ExpiredCode => CognitoError::expired_code(m),
+            UserError::ExpiredCode | UserError::SoftwareTokenUsed => CognitoError::expired_code(m),
             UserError::LimitExceeded => CognitoError::limit_exceeded(m),
             UserError::UserNotConfirmed => CognitoError::user_not_confirmed(m),
             UserError::PasswordResetRequired => CognitoError::password_reset_required(m),

@@ -9,7 +9,7 @@ impl UserService {
         let pool = self.pool(&req.pool_id).await?;
         let now = self.clock.now();
         let mut attrs: BTreeMap<String, String> = req.attributes.into_iter().collect();
-        self.check_attributes(&pool.config, &attrs, true, true)?;
+        self.check_attributes(&pool.config, &mut attrs, true, true)?;
         let password = match req.temporary_password {
             Some(p) => {
                 if let Some(v) = pool.config.password_policy.violation(p.secret()) {
@@ -63,7 +63,13 @@ impl UserService {
         let mut w = self.write(&pool, &user);
         if req.message_action != Some(MessageAction::Suppress) {
             let t = &pool.config.templates;
-            let mediums = if req.delivery.is_empty() { vec![DeliveryMedium::Sms] } else { req.delivery.clone() };
+            // Without DesiredDeliveryMediums the invitation goes by SMS when the user has a
+            // phone number, else nowhere (Cognito creates the user and sends nothing).
+            let mediums = match req.delivery.is_empty() {
+                true if user.attr("phone_number").is_some() => vec![DeliveryMedium::Sms],
+                true => Vec::new(),
+                false => req.delivery.clone(),
+            };
             for m in mediums {
                 match m {
                     DeliveryMedium::Email => {

@@ -262,7 +262,7 @@ impl UserService {
         for (k, v) in changes {
             changed.insert(k, v);
         }
-        self.check_attributes(&pool.config, &changed, admin, false)?;
+        self.check_attributes(&pool.config, &mut changed, admin, false)?;
         for name in changed.keys() {
             if let Some(def) = pool.config.attribute(name) {
                 if !def.mutable {

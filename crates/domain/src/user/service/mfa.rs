@@ -89,15 +89,16 @@ impl UserService {
         let secret = self
             .open_totp(&user, &pending)
             .ok_or_else(|| UserError::Internal("stored TOTP secret does not open".into()))?;
-        let now = self.clock.now().millis().div_euclid(1000);
-        let step = totp::matching_step(&secret, code.trim(), now);
-        let fresh = match step {
-            Some(st) => self.store.use_totp_step(&pool.id, &user.username_key, st).await?,
-            None => false,
-        };
-        if !fresh {
-            reservation.failed(&*self.store, self.clock.now()).await?;
-            return Err(UserError::EnableSoftwareTokenMfa);
+        match self.check_totp_with(&user, &secret, code).await? {
+            super::signin::TotpCheck::Accepted => {}
+            super::signin::TotpCheck::Used => {
+                drop(reservation);
+                return Err(UserError::SoftwareTokenUsed);
+            }
+            super::signin::TotpCheck::Wrong => {
+                reservation.failed(&*self.store, self.clock.now()).await?;
+                return Err(UserError::EnableSoftwareTokenMfa);
+            }
         }
         reservation.succeeded(&*self.store).await?;
         user.mfa.totp_secret = user.mfa.totp_pending.take();

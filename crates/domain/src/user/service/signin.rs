@@ -87,6 +87,16 @@ pub enum AuthStep {
     },
 }
 
+/// What a TOTP code turned out to be.
+pub(super) enum TotpCheck {
+    /// Right, and not used before: now used.
+    Accepted,
+    /// Not a code of the window.
+    Wrong,
+    /// Right, but its step was used already.
+    Used,
+}
+
 /// A session that was found and opened, not yet used.
 pub(super) struct OpenSession {
     pub(super) record: AuthSessionRecord,
@@ -103,7 +113,17 @@ impl UserService {
         username_key: &str,
         state: &SessionState,
     ) -> Result<String, UserError> {
-        let token = crate::crypto::random_token(48);
+        self.new_session_named(pool, client, username_key, state, crate::crypto::random_token(SESSION_BYTES)).await
+    }
+
+    async fn new_session_named(
+        &self,
+        pool: &UserPool,
+        client: &AppClient,
+        username_key: &str,
+        state: &SessionState,
+        token: String,
+    ) -> Result<String, UserError> {
         let now = self.clock.now();
         let validity = Duration::from_secs(u64::from(client.config.auth_session_validity_minutes) * 60);
         let plain = serde_json::to_vec(state).map_err(|e| UserError::Internal(e.to_string()))?;
@@ -434,8 +454,13 @@ impl UserService {
             }
         };
         let hello = srp::server_hello(&v);
-        let mut block = [0u8; 64];
-        rand::RngCore::fill_bytes(&mut rand::rngs::OsRng, &mut block);
+        // The secret block carries the session: clients may answer PASSWORD_VERIFIER
+        // without `Session` (pycognito does, and Cognito accepts it).
+        let token = crate::crypto::random_token(SESSION_BYTES);
+        let mut block = token.as_bytes().to_vec();
+        let mut extra = [0u8; 32];
+        rand::RngCore::fill_bytes(&mut rand::rngs::OsRng, &mut extra);
+        block.extend_from_slice(&extra);
         let secret_block = base64::engine::general_purpose::STANDARD.encode(block);
         let mut st = Self::state(Step::PasswordVerifier, &user_id);
         st.simulated = simulated;
@@ -446,7 +471,7 @@ impl UserService {
             secret_block: secret_block.clone(),
             salt: srp::to_hex(&salt),
         });
-        let session = self.new_session(&pool, &client, &key, &st).await?;
+        let session = self.new_session_named(&pool, &client, &key, &st, token).await?;
         Ok(AuthStep::Challenge {
             session,
             challenge: Challenge::PasswordVerifier {
@@ -560,6 +585,14 @@ impl UserService {
         answer: Answer,
         source: Source,
     ) -> Result<SignInStep, UserError> {
+        let from_block;
+        let session = match &answer {
+            Answer::PasswordVerifier { secret_block, .. } if session.is_empty() => {
+                from_block = session_of_block(secret_block);
+                from_block.as_str()
+            }
+            _ => session,
+        };
         let s = self.open(pool, session, client, answer.step(), username).await?;
         match answer {
             Answer::PasswordVerifier { secret_block, timestamp, signature } => {
@@ -580,7 +613,15 @@ impl UserService {
                 let user = self.session_user(pool, &s).await?;
                 let reservation = self.reserve_attempt(mfa_lockout_key(pool, &user)).await?;
                 let ok = match factor {
-                    MfaFactor::SoftwareToken => self.check_totp(&user, &code).await?,
+                    MfaFactor::SoftwareToken => match self.check_totp(&user, &code).await? {
+                        TotpCheck::Accepted => true,
+                        TotpCheck::Wrong => false,
+                        TotpCheck::Used => {
+                            // A right code used before: no guess, but refused (as Cognito).
+                            drop(reservation);
+                            return Err(UserError::SoftwareTokenUsed);
+                        }
+                    },
                     MfaFactor::Sms | MfaFactor::Email => {
                         let Some((mac, expires)) = &s.state.code else { return Err(UserError::ExpiredCode) };
                         if *expires <= self.clock.now().millis() {
@@ -647,12 +688,10 @@ impl UserService {
         for (k, v) in attributes {
             attrs.insert(k, v);
         }
-        self.check_attributes(
-            &pool.config,
-            &attrs.iter().filter(|(k, _)| *k != "sub").map(|(k, v)| (k.clone(), v.clone())).collect(),
-            false,
-            true,
-        )?;
+        let mut checked: BTreeMap<String, String> =
+            attrs.iter().filter(|(k, _)| *k != "sub").map(|(k, v)| (k.clone(), v.clone())).collect();
+        self.check_attributes(&pool.config, &mut checked, false, true)?;
+        attrs.extend(checked);
         self.take(s).await?;
         user.attributes = attrs;
         self.store_password(pool, &mut user, new_password).await?;
@@ -687,12 +726,19 @@ impl UserService {
 
     /// A TOTP code of the user's verified secret, within one step of now and later than
     /// any code accepted before (recorded atomically, so a code works once).
-    pub(super) async fn check_totp(&self, user: &User, code: &str) -> Result<bool, UserError> {
-        let Some(secret) = self.open_totp_secret(user) else { return Ok(false) };
+    pub(super) async fn check_totp(&self, user: &User, code: &str) -> Result<TotpCheck, UserError> {
+        let Some(secret) = self.open_totp_secret(user) else { return Ok(TotpCheck::Wrong) };
+        self.check_totp_with(user, &secret, code).await
+    }
+
+    pub(super) async fn check_totp_with(&self, user: &User, secret: &[u8], code: &str) -> Result<TotpCheck, UserError> {
         let now = self.clock.now().millis().div_euclid(1000);
-        match totp::matching_step(&secret, code.trim(), now) {
-            Some(step) => Ok(self.store.use_totp_step(&user.pool_id, &user.username_key, step).await?),
-            None => Ok(false),
+        match totp::matching_step(secret, code.trim(), now) {
+            Some(step) if self.store.use_totp_step(&user.pool_id, &user.username_key, step).await? => {
+                Ok(TotpCheck::Accepted)
+            }
+            Some(_) => Ok(TotpCheck::Used),
+            None => Ok(TotpCheck::Wrong),
         }
     }
 
@@ -805,6 +851,15 @@ fn verifier_context(pool: &UserPool, user: &User) -> String {
 
 fn totp_context(user: &User) -> String {
     format!("cognate/totp_secret/v1/{}/{}", user.pool_id.as_str(), user.username_key)
+}
+
+/// Random bytes of a `Session` value (base64url: 64 characters).
+const SESSION_BYTES: usize = 48;
+
+/// The session a PASSWORD_VERIFIER secret block carries (its first 64 bytes).
+fn session_of_block(block: &str) -> String {
+    let bytes = base64::engine::general_purpose::STANDARD.decode(block.trim()).unwrap_or_default();
+    bytes.get(..64).and_then(|b| std::str::from_utf8(b).ok()).unwrap_or_default().to_owned()
 }
 
 /// MAC context of MFA codes kept in a session.

@@ -17,7 +17,7 @@ impl UserService {
         for (k, v) in req.attributes {
             attrs.insert(k, v);
         }
-        self.check_attributes(&pool.config, &attrs, false, true)?;
+        self.check_attributes(&pool.config, &mut attrs, false, true)?;
         if attrs.contains_key("email_verified") || attrs.contains_key("phone_number_verified") {
             return Err(UserError::NotAuthorized("A client attempted to write unauthorized attribute".into()));
         }
