@@ -36,4 +36,7 @@ fi
 step "end-to-end (Playwright, Debian chromium)"
 scripts/e2e.sh
 
+step "independent clients (pycognito, moto's AWS-verified tests)"
+end2end/python/run.sh
+
 step "all tests passed"
