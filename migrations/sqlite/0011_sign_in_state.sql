@@ -22,3 +22,25 @@ create table auth_sessions (
     updated_at bigint not null
 );
 create index auth_sessions_expiry_idx on auth_sessions (expires_at);
+
+-- Remembered devices: the device's own SRP verifier (sealed), whether the user chose to
+-- remember it, and when it last signed in. Refresh tokens carry the device they were
+-- issued to, so a refresh keeps the access token's device_key.
+create table devices (
+    pool_id text not null,
+    username_key text not null,
+    device_key text not null,
+    group_key text not null,
+    name text,
+    sealed_verifier text,
+    remembered bigint not null,
+    confirmed bigint not null,
+    last_authenticated_at bigint,
+    last_ip text,
+    created_at bigint not null,
+    updated_at bigint not null,
+    constraint devices_pkey primary key (pool_id, device_key),
+    foreign key (pool_id, username_key) references users (pool_id, username_key) on delete cascade
+);
+create index devices_user_idx on devices (pool_id, username_key, device_key);
+alter table refresh_tokens add column device_key text;

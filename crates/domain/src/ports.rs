@@ -443,6 +443,28 @@ pub trait AuthSessionStore: Send + Sync {
     async fn purge_auth_sessions(&self, now: Timestamp) -> Result<u64, StoreError>;
 }
 
+/// Users' devices.
+#[async_trait]
+pub trait DeviceStore: Send + Sync {
+    /// Adds a device.
+    async fn insert_device(&self, d: &crate::user::Device) -> Result<(), StoreError>;
+    /// The device with this key in the pool.
+    async fn find_device(&self, pool: &UserPoolId, device_key: &str)
+        -> Result<Option<crate::user::Device>, StoreError>;
+    /// Rewrites a device; false when gone.
+    async fn update_device(&self, d: &crate::user::Device) -> Result<bool, StoreError>;
+    /// Deletes a device; false when gone.
+    async fn delete_device(&self, pool: &UserPoolId, device_key: &str) -> Result<bool, StoreError>;
+    /// A user's devices ordered by key, after `after`, at most `limit`.
+    async fn list_devices(
+        &self,
+        pool: &UserPoolId,
+        username_key: &str,
+        after: Option<&str>,
+        limit: usize,
+    ) -> Result<Vec<crate::user::Device>, StoreError>;
+}
+
 /// Liveness of the database itself.
 #[async_trait]
 pub trait HealthStore: Send + Sync {
@@ -463,6 +485,7 @@ pub trait Store:
     + ThrottleStore
     + SessionRecordStore
     + AuthSessionStore
+    + DeviceStore
     + OAuthStore
     + BrandingStore
     + PoolDomainStore
@@ -483,6 +506,7 @@ impl<T> Store for T where
         + ThrottleStore
         + SessionRecordStore
         + AuthSessionStore
+        + DeviceStore
         + OAuthStore
         + BrandingStore
         + PoolDomainStore

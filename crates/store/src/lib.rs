@@ -11,6 +11,7 @@
 
 mod auth_sessions;
 mod connect;
+mod devices;
 mod dialect;
 mod error;
 mod groups;

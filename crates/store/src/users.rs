@@ -448,6 +448,7 @@ struct RefreshRow {
     created_at: i64,
     scopes: Option<String>,
     rotated_at: Option<i64>,
+    device_key: Option<String>,
 }
 
 #[async_trait]
@@ -508,8 +509,8 @@ impl TokenStore for SqlStore {
 
     async fn insert_refresh_token(&self, r: &RefreshRecord) -> Result<(), StoreError> {
         sqlx::query(
-            "insert into refresh_tokens (id_hash, pool_id, client_id, sub, origin_jti, auth_time, expires_at, revoked_at, created_at, updated_at, scopes) \
-             values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9, $10)",
+            "insert into refresh_tokens (id_hash, pool_id, client_id, sub, origin_jti, auth_time, expires_at, revoked_at, created_at, updated_at, scopes, device_key) \
+             values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9, $10, $11)",
         )
         .bind(&r.id_hash)
         .bind(r.pool_id.as_str())
@@ -521,6 +522,7 @@ impl TokenStore for SqlStore {
         .bind(r.revoked_at.map(Timestamp::millis))
         .bind(r.created_at.millis())
         .bind(r.scopes.as_ref().map(|s| s.join(" ")))
+        .bind(&r.device_key)
         .execute(&self.pool)
         .await
         .map_err(map)?;
@@ -529,7 +531,7 @@ impl TokenStore for SqlStore {
 
     async fn find_refresh_token(&self, id_hash: &str) -> Result<Option<RefreshRecord>, StoreError> {
         let row: Option<RefreshRow> = sqlx::query_as(
-            "select id_hash, pool_id, client_id, sub, origin_jti, auth_time, expires_at, revoked_at, created_at, scopes, rotated_at from refresh_tokens where id_hash = $1",
+            "select id_hash, pool_id, client_id, sub, origin_jti, auth_time, expires_at, revoked_at, created_at, scopes, rotated_at, device_key from refresh_tokens where id_hash = $1",
         )
         .bind(id_hash)
         .fetch_optional(&self.pool)
@@ -549,6 +551,7 @@ impl TokenStore for SqlStore {
                 revoked_at: r.revoked_at.map(Timestamp),
                 scopes: r.scopes.map(|s| s.split(' ').filter(|x| !x.is_empty()).map(str::to_owned).collect()),
                 rotated_at: r.rotated_at.map(Timestamp),
+                device_key: r.device_key,
             })
         })
         .transpose()

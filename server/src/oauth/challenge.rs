@@ -101,7 +101,7 @@ pub(super) async fn step_response(
 ) -> Response {
     let p = Page { a, csrf, set };
     match step {
-        SignInStep::Done(user) => signed_in(st, a, &user).await,
+        SignInStep::Done(user, _) => signed_in(st, a, &user).await,
         SignInStep::Challenge { session, challenge, username } => {
             challenge_page(st, &p, &session, &username, &challenge, None).await
         }
@@ -152,7 +152,8 @@ async fn challenge_page(
                 Err(e) => return refused(p, &e),
             }
         }
-        Challenge::PasswordVerifier { .. } => {
+        Challenge::PasswordVerifier { .. } | Challenge::DeviceSrpAuth | Challenge::DevicePasswordVerifier { .. } => {
+            // The hosted pages sign in with the password and name no device.
             return internal(&UserError::Internal("SRP is not a hosted-page step".into()));
         }
     };

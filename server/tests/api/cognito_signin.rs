@@ -57,14 +57,29 @@ impl SrpClient {
 
     /// The PASSWORD_VERIFIER answer to the challenge parameters.
     fn answer(&self, params: &HashMap<String, String>, password: &str, timestamp: &str) -> HashMap<String, String> {
+        let user = params["USER_ID_FOR_SRP"].clone();
+        let mut a = self.proof(params, &self.pool_name, &user, password, timestamp);
+        a.insert("USERNAME".to_owned(), user);
+        a
+    }
+
+    /// The proof over the challenge parameters for `pool_name` and `user` (for a device:
+    /// its group key and device key).
+    fn proof(
+        &self,
+        params: &HashMap<String, String>,
+        pool_name: &str,
+        user: &str,
+        password: &str,
+        timestamp: &str,
+    ) -> HashMap<String, String> {
         let n = BigUint::parse_bytes(N.as_bytes(), 16).unwrap();
         let g = BigUint::from(2u32);
         let k = hex_hash(&format!("{}{}", pad_hex(&n), pad_hex(&g)));
         let b = BigUint::parse_bytes(params["SRP_B"].as_bytes(), 16).unwrap();
         let salt = BigUint::parse_bytes(params["SALT"].as_bytes(), 16).unwrap();
-        let user = &params["USER_ID_FOR_SRP"];
         let u = hex_hash(&format!("{}{}", pad_hex(&self.big_a), pad_hex(&b)));
-        let inner = hex::encode(Sha256::digest(format!("{}{}:{}", self.pool_name, user, password)));
+        let inner = hex::encode(Sha256::digest(format!("{pool_name}{user}:{password}")));
         let x = hex_hash(&format!("{}{}", pad_hex(&salt), inner));
         let gx = g.modpow(&x, &n);
         let base = (&b + &n * &k - (&k * &gx) % &n) % &n;
@@ -72,9 +87,8 @@ impl SrpClient {
         let prk = hmac(&hex::decode(pad_hex(&u)).unwrap(), &[&hex::decode(pad_hex(&s)).unwrap()]);
         let key = &hmac(&prk, &[b"Caldera Derived Key", &[1]])[..16];
         let block = base64::engine::general_purpose::STANDARD.decode(&params["SECRET_BLOCK"]).unwrap();
-        let sig = hmac(key, &[self.pool_name.as_bytes(), user.as_bytes(), &block, timestamp.as_bytes()]);
+        let sig = hmac(key, &[pool_name.as_bytes(), user.as_bytes(), &block, timestamp.as_bytes()]);
         HashMap::from([
-            ("USERNAME".to_owned(), user.clone()),
             ("PASSWORD_CLAIM_SECRET_BLOCK".to_owned(), params["SECRET_BLOCK"].clone()),
             ("TIMESTAMP".to_owned(), timestamp.to_owned()),
             ("PASSWORD_CLAIM_SIGNATURE".to_owned(), base64::engine::general_purpose::STANDARD.encode(sig)),
@@ -917,4 +931,227 @@ async fn aws_fidelity_admin_create_user_without_contact_and_booleans_in_any_case
         .await
         .unwrap_err();
     assert_eq!(err.code(), Some("InvalidParameterException"));
+}
+
+// ---- devices --------------------------------------------------------------------------
+
+/// What a client keeps of a confirmed device, and the verifier it sent (as the SDKs do).
+struct DeviceSecret {
+    key: String,
+    group: String,
+    password: String,
+}
+
+impl DeviceSecret {
+    fn verifier_config(&self) -> aws_sdk_cognitoidentityprovider::types::DeviceSecretVerifierConfigType {
+        let n = BigUint::parse_bytes(N.as_bytes(), 16).unwrap();
+        let salt = pad_hex(&BigUint::from_bytes_be(&rand_bytes(16)));
+        let inner = hex::encode(Sha256::digest(format!("{}{}:{}", self.group, self.key, self.password)));
+        let x = hex_hash(&format!("{salt}{inner}"));
+        let v = pad_hex(&BigUint::from(2u32).modpow(&x, &n));
+        let b64 = base64::engine::general_purpose::STANDARD;
+        aws_sdk_cognitoidentityprovider::types::DeviceSecretVerifierConfigType::builder()
+            .salt(b64.encode(hex::decode(salt).unwrap()))
+            .password_verifier(b64.encode(hex::decode(v).unwrap()))
+            .build()
+    }
+}
+
+fn claims(token: &str) -> serde_json::Value {
+    let payload = token.split('.').nth(1).unwrap();
+    serde_json::from_slice(&base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(payload).unwrap()).unwrap()
+}
+
+#[tokio::test]
+async fn a_remembered_device_proves_itself_instead_of_mfa() {
+    let app = spawn_app().await;
+    let c = app.cognito();
+    let pool = srp_pool(&c, false).await;
+    c.update_user_pool()
+        .user_pool_id(&pool.id)
+        .auto_verified_attributes(VerifiedAttributeType::Email)
+        .device_configuration(
+            aws_sdk_cognitoidentityprovider::types::DeviceConfigurationType::builder()
+                .challenge_required_on_new_device(true)
+                .device_only_remembered_on_user_prompt(true)
+                .build(),
+        )
+        .send()
+        .await
+        .unwrap();
+    enable_totp_pool(&c, &pool, UserPoolMfaType::On).await;
+    signed_up_and_confirmed(&app, &pool, "dee", "dee@example.com").await;
+    // First sign-in: MFA set-up, then tokens with a new device.
+    let (_, session, _) = password_challenge(&c, &pool, "dee").await;
+    let assoc = c.associate_software_token().session(&session).send().await.unwrap();
+    let secret = assoc.secret_code().unwrap().to_owned();
+    let v = c
+        .verify_software_token()
+        .session(assoc.session().unwrap())
+        .user_code(code_of(&secret, &app, 0))
+        .send()
+        .await
+        .unwrap();
+    let done = respond(&c, &pool, ChallengeNameType::MfaSetup, v.session().unwrap(), map(&[("USERNAME", "dee")]))
+        .await
+        .unwrap();
+    let result = done.authentication_result().unwrap();
+    let meta = result.new_device_metadata().expect("NewDeviceMetadata when the pool tracks devices");
+    let device = DeviceSecret {
+        key: meta.device_key().unwrap().to_owned(),
+        group: meta.device_group_key().unwrap().to_owned(),
+        password: base64::engine::general_purpose::STANDARD.encode(rand_bytes(40)),
+    };
+    let access = result.access_token().unwrap().to_owned();
+    assert_eq!(claims(&access)["device_key"], device.key.as_str(), "device_key in the access token");
+    let confirmed = c
+        .confirm_device()
+        .access_token(&access)
+        .device_key(&device.key)
+        .device_secret_verifier_config(device.verifier_config())
+        .device_name("test laptop")
+        .send()
+        .await
+        .unwrap();
+    assert!(confirmed.user_confirmation_necessary(), "DeviceOnlyRememberedOnUserPrompt");
+    // Not remembered yet: MFA is still asked for.
+    app.clock.advance(Duration::from_secs(30));
+    let srp = SrpClient::new(&pool.id);
+    let step = srp_sign_in(&app, &c, &pool, "dee", PASSWORD).await.unwrap();
+    assert_eq!(step.challenge_name(), Some(&ChallengeNameType::SoftwareTokenMfa));
+    c.update_device_status()
+        .access_token(&access)
+        .device_key(&device.key)
+        .device_remembered_status(aws_sdk_cognitoidentityprovider::types::DeviceRememberedStatusType::Remembered)
+        .send()
+        .await
+        .unwrap();
+    // Remembered: SRP with the device key, then the device's own SRP, and no MFA.
+    let (session, params) = c
+        .initiate_auth()
+        .client_id(&pool.client_id)
+        .auth_flow(AuthFlowType::UserSrpAuth)
+        .auth_parameters("USERNAME", "dee")
+        .auth_parameters("SRP_A", srp.srp_a())
+        .auth_parameters("DEVICE_KEY", &device.key)
+        .send()
+        .await
+        .map(|o| (o.session().unwrap().to_owned(), o.challenge_parameters().unwrap().clone()))
+        .unwrap();
+    let mut answers = srp.answer(&params, PASSWORD, &now_timestamp(&app));
+    answers.insert("DEVICE_KEY".into(), device.key.clone());
+    let step = respond(&c, &pool, ChallengeNameType::PasswordVerifier, &session, answers).await.unwrap();
+    assert_eq!(step.challenge_name(), Some(&ChallengeNameType::DeviceSrpAuth));
+    let dsrp = SrpClient::new(&pool.id);
+    let step = respond(
+        &c,
+        &pool,
+        ChallengeNameType::DeviceSrpAuth,
+        step.session().unwrap(),
+        map(&[("USERNAME", "dee"), ("DEVICE_KEY", &device.key), ("SRP_A", &dsrp.srp_a())]),
+    )
+    .await
+    .unwrap();
+    assert_eq!(step.challenge_name(), Some(&ChallengeNameType::DevicePasswordVerifier));
+    let p = step.challenge_parameters().unwrap().clone();
+    // A proof made with another device password is refused.
+    let wrong = dsrp.proof(&p, &device.group, &device.key, "not-the-device-password", &now_timestamp(&app));
+    let mut wrong = wrong;
+    wrong.insert("USERNAME".into(), "dee".into());
+    wrong.insert("DEVICE_KEY".into(), device.key.clone());
+    let err = respond(&c, &pool, ChallengeNameType::DevicePasswordVerifier, step.session().unwrap(), wrong)
+        .await
+        .unwrap_err();
+    assert!(err.starts_with("NotAuthorizedException"), "{err}");
+    // Again from the start, with the right device password.
+    let (session, params) = c
+        .initiate_auth()
+        .client_id(&pool.client_id)
+        .auth_flow(AuthFlowType::UserSrpAuth)
+        .auth_parameters("USERNAME", "dee")
+        .auth_parameters("SRP_A", srp.srp_a())
+        .auth_parameters("DEVICE_KEY", &device.key)
+        .send()
+        .await
+        .map(|o| (o.session().unwrap().to_owned(), o.challenge_parameters().unwrap().clone()))
+        .unwrap();
+    let step = respond(
+        &c,
+        &pool,
+        ChallengeNameType::PasswordVerifier,
+        &session,
+        srp.answer(&params, PASSWORD, &now_timestamp(&app)),
+    )
+    .await
+    .unwrap();
+    assert_eq!(step.challenge_name(), Some(&ChallengeNameType::DeviceSrpAuth), "DEVICE_KEY from InitiateAuth is kept");
+    let step = respond(
+        &c,
+        &pool,
+        ChallengeNameType::DeviceSrpAuth,
+        step.session().unwrap(),
+        map(&[("USERNAME", "dee"), ("DEVICE_KEY", &device.key), ("SRP_A", &dsrp.srp_a())]),
+    )
+    .await
+    .unwrap();
+    let p = step.challenge_parameters().unwrap().clone();
+    assert_eq!(p["DEVICE_KEY"], device.key);
+    let mut proof = dsrp.proof(&p, &device.group, &device.key, &device.password, &now_timestamp(&app));
+    proof.insert("USERNAME".into(), "dee".into());
+    proof.insert("DEVICE_KEY".into(), device.key.clone());
+    let done =
+        respond(&c, &pool, ChallengeNameType::DevicePasswordVerifier, step.session().unwrap(), proof).await.unwrap();
+    let r = done.authentication_result().expect("tokens without MFA");
+    assert!(r.new_device_metadata().is_none(), "a known device is not new");
+    assert_eq!(claims(r.access_token().unwrap())["device_key"], device.key.as_str());
+    // Refresh keeps the device; another device key is refused.
+    let refreshed = c
+        .initiate_auth()
+        .client_id(&pool.client_id)
+        .auth_flow(AuthFlowType::RefreshTokenAuth)
+        .auth_parameters("REFRESH_TOKEN", r.refresh_token().unwrap())
+        .auth_parameters("DEVICE_KEY", &device.key)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        claims(refreshed.authentication_result().unwrap().access_token().unwrap())["device_key"],
+        device.key.as_str()
+    );
+    let err = c
+        .initiate_auth()
+        .client_id(&pool.client_id)
+        .auth_flow(AuthFlowType::RefreshTokenAuth)
+        .auth_parameters("REFRESH_TOKEN", r.refresh_token().unwrap())
+        .auth_parameters("DEVICE_KEY", "us-east-1_00000000-0000-0000-0000-000000000000")
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), Some("NotAuthorizedException"));
+    // Listed for the user and the administrator; forgotten, it is unknown.
+    let access = r.access_token().unwrap();
+    let listed = c.list_devices().access_token(access).send().await.unwrap();
+    assert_eq!(listed.devices().len(), 1);
+    let d = &listed.devices()[0];
+    let attr =
+        |n: &str| d.device_attributes().iter().find(|a| a.name() == n).and_then(|a| a.value()).map(str::to_owned);
+    assert_eq!(attr("device_name").as_deref(), Some("test laptop"));
+    assert_eq!(attr("dev:device_remembered_status").as_deref(), Some("remembered"));
+    let admin = c.admin_list_devices().user_pool_id(&pool.id).username("dee").send().await.unwrap();
+    assert_eq!(admin.devices().len(), 1);
+    c.admin_get_device().user_pool_id(&pool.id).username("dee").device_key(&device.key).send().await.unwrap();
+    c.forget_device().access_token(access).device_key(&device.key).send().await.unwrap();
+    let err = c.get_device().access_token(access).device_key(&device.key).send().await.unwrap_err();
+    assert_eq!(err.code(), Some("ResourceNotFoundException"));
+    let err = c
+        .initiate_auth()
+        .client_id(&pool.client_id)
+        .auth_flow(AuthFlowType::UserPasswordAuth)
+        .auth_parameters("USERNAME", "dee")
+        .auth_parameters("PASSWORD", PASSWORD)
+        .auth_parameters("DEVICE_KEY", &device.key)
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(err.message(), Some("Device does not exist."), "the SDKs retry without the key on this");
 }

@@ -61,6 +61,19 @@ pub enum Challenge {
         /// What the user may set up here.
         can_setup: Vec<MfaFactor>,
     },
+    /// A remembered device may prove itself instead of MFA (`DEVICE_SRP_AUTH`).
+    DeviceSrpAuth,
+    /// The device's SRP proof (`DEVICE_PASSWORD_VERIFIER`).
+    DevicePasswordVerifier {
+        /// The device verifier's salt, hex.
+        salt: String,
+        /// `B`, hex.
+        srp_b: String,
+        /// The block the proof signs, base64.
+        secret_block: String,
+        /// The device.
+        device_key: String,
+    },
 }
 
 impl Challenge {
@@ -74,6 +87,8 @@ impl Challenge {
             Challenge::EmailOtp { .. } => Step::EmailOtp,
             Challenge::SelectMfaType { .. } => Step::SelectMfaType,
             Challenge::MfaSetup { .. } => Step::MfaSetup,
+            Challenge::DeviceSrpAuth => Step::DeviceSrpAuth,
+            Challenge::DevicePasswordVerifier { .. } => Step::DevicePasswordVerifier,
         }
     }
 }
@@ -97,6 +112,10 @@ pub enum Step {
     /// MFA set-up (AssociateSoftwareToken / VerifySoftwareToken with the session, then
     /// the MFA_SETUP answer).
     MfaSetup,
+    /// The device's `SRP_A`.
+    DeviceSrpAuth,
+    /// The device's proof.
+    DevicePasswordVerifier,
 }
 
 /// An answer to a challenge, parsed by the adapter from `ChallengeResponses`.
@@ -104,6 +123,26 @@ pub enum Step {
 pub enum Answer {
     /// `PASSWORD_VERIFIER`.
     PasswordVerifier {
+        /// `PASSWORD_CLAIM_SECRET_BLOCK`.
+        secret_block: String,
+        /// `TIMESTAMP`.
+        timestamp: String,
+        /// `PASSWORD_CLAIM_SIGNATURE`.
+        signature: String,
+        /// `DEVICE_KEY`, when the client has a remembered device.
+        device_key: Option<String>,
+    },
+    /// `DEVICE_SRP_AUTH`.
+    DeviceSrpAuth {
+        /// `DEVICE_KEY`.
+        device_key: String,
+        /// `SRP_A`.
+        srp_a: String,
+    },
+    /// `DEVICE_PASSWORD_VERIFIER`.
+    DevicePasswordVerifier {
+        /// `DEVICE_KEY`.
+        device_key: String,
         /// `PASSWORD_CLAIM_SECRET_BLOCK`.
         secret_block: String,
         /// `TIMESTAMP`.
@@ -143,6 +182,8 @@ impl Answer {
             Answer::Code { factor: MfaFactor::Email, .. } => Step::EmailOtp,
             Answer::SelectMfaType(_) => Step::SelectMfaType,
             Answer::MfaSetup => Step::MfaSetup,
+            Answer::DeviceSrpAuth { .. } => Step::DeviceSrpAuth,
+            Answer::DevicePasswordVerifier { .. } => Step::DevicePasswordVerifier,
         }
     }
 }

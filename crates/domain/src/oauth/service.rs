@@ -432,6 +432,7 @@ impl OAuthService {
                     origin_jti: None,
                     no_refresh: true,
                     rotate: false,
+                    device_key: None,
                 };
                 let t = self.tokens.issue_with(&a.pool, &a.client, user, &groups, auth_time, None, &grant).await?;
                 let expires = t.expires_in.to_string();
@@ -558,6 +559,7 @@ impl OAuthService {
             origin_jti: Some(record.origin_jti.clone()),
             no_refresh: false,
             rotate: false,
+            device_key: None,
         };
         let t = self.tokens.issue_with(pool, client, &user, &groups, record.auth_time, None, &grant).await?;
         Ok(TokenResponse {

@@ -416,6 +416,9 @@ pub struct PoolConfig {
     /// The factors MFA may use.
     #[serde(default)]
     pub mfa_factors: MfaFactors,
+    /// `DeviceConfiguration`: devices are tracked when set.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub devices: Option<crate::user::DeviceSettings>,
     /// Refuse deletion while set.
     pub deletion_protection: bool,
     /// Other settings, in their wire form, stored and returned as given.
@@ -438,6 +441,7 @@ impl Default for PoolConfig {
             attributes_require_verification_before_update: Vec::new(),
             mfa: MfaMode::Off,
             mfa_factors: MfaFactors::default(),
+            devices: None,
             deletion_protection: false,
             passthrough: BTreeMap::new(),
         }

@@ -47,6 +47,8 @@ pub struct RefreshRecord {
     pub scopes: Option<Vec<String>>,
     /// When it was rotated out (a newer token of its session replaced it).
     pub rotated_at: Option<Timestamp>,
+    /// The remembered device it was issued to.
+    pub device_key: Option<String>,
 }
 
 /// What a grant asks of [`TokenService::issue_with`]: the API's defaults, or the scopes,
@@ -64,6 +66,8 @@ pub struct Grant {
     pub no_refresh: bool,
     /// Continuing a session from a refresh token that rotates: issue its successor.
     pub rotate: bool,
+    /// The device the user signed in on (`device_key` in the access token).
+    pub device_key: Option<String>,
 }
 
 /// The tokens of a successful sign-in.
@@ -250,6 +254,7 @@ impl TokenService {
         let grant = Grant {
             scopes: refresh.and_then(|r| r.scopes.clone()),
             rotate: refresh.is_some() && client.config.rotation().is_some(),
+            device_key: refresh.and_then(|r| r.device_key.clone()),
             ..Grant::default()
         };
         self.issue_with(pool, client, user, groups, auth_time, refresh, &grant).await
@@ -337,6 +342,9 @@ impl TokenService {
         access.insert("jti".into(), Value::from(uuid::Uuid::new_v4().to_string()));
         access.insert("username".into(), Value::from(user.username.clone()));
         access.insert("version".into(), Value::from(2));
+        if let Some(d) = &grant.device_key {
+            access.insert("device_key".into(), Value::from(d.clone()));
+        }
 
         let access_token = key.sign(&Value::Object(access))?;
         let id_token = if with_id_token {
@@ -381,6 +389,7 @@ impl TokenService {
                     revoked_at: None,
                     scopes: grant.scopes.clone(),
                     rotated_at: None,
+                    device_key: grant.device_key.clone(),
                 };
                 self.store.insert_refresh_token(&record).await?;
                 Some(value)

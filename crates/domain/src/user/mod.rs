@@ -2,12 +2,15 @@
 //! values derived from them for storage (sign-in aliases, the search index).
 
 mod codes;
+mod device;
 mod service;
 
 pub use codes::{Code, CodeAttempt, CodePurpose, CodeRecord, CodeUse, CODE_WINDOW, MAX_ATTEMPTS, MAX_SENDS};
+pub use device::{Device, DevicePage, DeviceSettings};
 pub use service::{
-    mask, parse_filter, AdminCreateUser, AuthStep, CodeDelivery, DeliveryMedium, FactorSetting, MessageAction,
-    MfaPreferences, SignInStep, SignUp, SignUpOutcome, TokenOrSession, UserError, UserService,
+    mask, parse_filter, AdminCreateUser, AuthStep, CodeDelivery, DeliveryMedium, DeviceVerifier, FactorSetting,
+    MessageAction, MfaPreferences, NewDevice, SignInStep, SignUp, SignUpOutcome, Start, TokenOrSession, UserError,
+    UserService,
 };
 
 use crate::clock::Timestamp;

@@ -28,14 +28,17 @@ use std::time::Duration;
 
 mod admin;
 mod auth;
+mod devices;
 mod manage;
 mod mfa;
 mod signin;
 mod signup;
 
 pub use admin::parse_filter;
+pub use auth::Start;
+pub use devices::DeviceVerifier;
 pub use mfa::{FactorSetting, MfaPreferences, TokenOrSession};
-pub use signin::{AuthStep, SignInStep};
+pub use signin::{AuthStep, NewDevice, SignInStep};
 /// A failure, named for what the caller can do; the adapter maps each to Cognito's error.
 #[derive(Debug, thiserror::Error)]
 pub enum UserError {

@@ -8,7 +8,7 @@ use domain::auth::{Answer, Challenge, MfaFactor};
 use domain::limits::Source;
 use domain::secret::Password;
 use domain::token::TokenSet;
-use domain::user::AuthStep;
+use domain::user::{AuthStep, NewDevice, Start};
 use domain::AdminCtx;
 use serde::Deserialize;
 use serde_json::{json, Map, Value};
@@ -33,7 +33,7 @@ pub struct RespondRequest {
     challenge_responses: Option<HashMap<String, String>>,
 }
 
-pub fn tokens_out(t: &TokenSet) -> Value {
+pub fn tokens_out(t: &TokenSet, device: Option<&NewDevice>) -> Value {
     let mut r = json!({
         "AccessToken": t.access_token,
         "IdToken": t.id_token,
@@ -42,6 +42,9 @@ pub fn tokens_out(t: &TokenSet) -> Value {
     });
     if let Some(rt) = &t.refresh_token {
         r["RefreshToken"] = Value::from(rt.clone());
+    }
+    if let Some(d) = device {
+        r["NewDeviceMetadata"] = json!({ "DeviceKey": d.device_key, "DeviceGroupKey": d.group_key });
     }
     json!({ "AuthenticationResult": r, "ChallengeParameters": {} })
 }
@@ -110,13 +113,22 @@ fn challenge_out(c: &Challenge, username: &str) -> (&'static str, Map<String, Va
             p.insert("MFAS_CAN_SETUP".into(), Value::from(names(can_setup)));
             "MFA_SETUP"
         }
+        Challenge::DeviceSrpAuth => "DEVICE_SRP_AUTH",
+        Challenge::DevicePasswordVerifier { salt, srp_b, secret_block, device_key } => {
+            p.insert("SALT".into(), Value::from(salt.as_str()));
+            p.insert("SRP_B".into(), Value::from(srp_b.as_str()));
+            p.insert("SECRET_BLOCK".into(), Value::from(secret_block.as_str()));
+            p.insert("DEVICE_KEY".into(), Value::from(device_key.as_str()));
+            p.insert("USERNAME".into(), Value::from(username));
+            "DEVICE_PASSWORD_VERIFIER"
+        }
     };
     (name, p)
 }
 
 fn step_out(step: AuthStep) -> Value {
     match step {
-        AuthStep::Authenticated(t) => tokens_out(&t),
+        AuthStep::Authenticated(t, device) => tokens_out(&t, device.as_ref()),
         AuthStep::Challenge { session, challenge, username } => {
             let (name, params) = challenge_out(&challenge, &username);
             json!({ "ChallengeName": name, "Session": session, "ChallengeParameters": params })
@@ -126,6 +138,24 @@ fn step_out(step: AuthStep) -> Value {
 
 fn missing(k: &str) -> CognitoError {
     CognitoError::invalid_parameter(format!("Missing required parameter {k}"))
+}
+
+/// The common parameters of a sign-in's first call.
+fn start<'a>(
+    client_id: &'a str,
+    pool_id: Option<&'a str>,
+    p: &'a HashMap<String, String>,
+    source: Source,
+) -> Result<Start<'a>, CognitoError> {
+    let param = |k: &str| p.get(k).map(String::as_str).filter(|v| !v.is_empty());
+    Ok(Start {
+        client_id,
+        pool_id,
+        username: param("USERNAME").ok_or_else(|| missing("USERNAME"))?,
+        secret_hash: param("SECRET_HASH"),
+        device_key: param("DEVICE_KEY"),
+        source,
+    })
 }
 
 async fn initiate(
@@ -139,32 +169,25 @@ async fn initiate(
     let pool_id = if admin { req.user_pool_id.as_deref() } else { None };
     match (req.auth_flow.as_str(), admin) {
         ("USER_PASSWORD_AUTH", false) | ("ADMIN_USER_PASSWORD_AUTH" | "ADMIN_NO_SRP_AUTH", true) => {
-            let username = param("USERNAME").ok_or_else(|| missing("USERNAME"))?;
             let password = param("PASSWORD").ok_or_else(|| missing("PASSWORD"))?;
             let step = st
                 .users
-                .sign_in_with_password(
-                    &req.client_id,
-                    pool_id,
-                    username,
-                    Password::new(password),
-                    param("SECRET_HASH"),
-                    source,
-                )
+                .sign_in_with_password(start(&req.client_id, pool_id, &p, source)?, Password::new(password))
                 .await?;
             Ok(step_out(step))
         }
         ("USER_SRP_AUTH", _) => {
-            let username = param("USERNAME").ok_or_else(|| missing("USERNAME"))?;
             let srp_a = param("SRP_A").ok_or_else(|| missing("SRP_A"))?;
-            let step =
-                st.users.start_srp(&req.client_id, pool_id, username, srp_a, param("SECRET_HASH"), source).await?;
+            let step = st.users.start_srp(start(&req.client_id, pool_id, &p, source)?, srp_a).await?;
             Ok(step_out(step))
         }
         ("REFRESH_TOKEN_AUTH" | "REFRESH_TOKEN", _) => {
             let token = param("REFRESH_TOKEN").ok_or_else(|| missing("REFRESH_TOKEN"))?;
-            let tokens = st.users.refresh(&req.client_id, token, param("SECRET_HASH"), param("USERNAME")).await?;
-            Ok(tokens_out(&tokens))
+            let tokens = st
+                .users
+                .refresh(&req.client_id, token, param("SECRET_HASH"), param("USERNAME"), param("DEVICE_KEY"))
+                .await?;
+            Ok(tokens_out(&tokens, None))
         }
         (flow, _) => {
             Err(CognitoError::invalid_parameter(format!("Cognate does not support the {flow} flow here yet.")))
@@ -193,6 +216,14 @@ fn answer_in(challenge: &str, r: &HashMap<String, String>) -> Result<Answer, Cog
     let get = |k: &str| r.get(k).cloned().ok_or_else(|| missing(k));
     Ok(match challenge {
         "PASSWORD_VERIFIER" => Answer::PasswordVerifier {
+            secret_block: get("PASSWORD_CLAIM_SECRET_BLOCK")?,
+            timestamp: get("TIMESTAMP")?,
+            signature: get("PASSWORD_CLAIM_SIGNATURE")?,
+            device_key: r.get("DEVICE_KEY").filter(|k| !k.is_empty()).cloned(),
+        },
+        "DEVICE_SRP_AUTH" => Answer::DeviceSrpAuth { device_key: get("DEVICE_KEY")?, srp_a: get("SRP_A")? },
+        "DEVICE_PASSWORD_VERIFIER" => Answer::DevicePasswordVerifier {
+            device_key: get("DEVICE_KEY")?,
             secret_block: get("PASSWORD_CLAIM_SECRET_BLOCK")?,
             timestamp: get("TIMESTAMP")?,
             signature: get("PASSWORD_CLAIM_SIGNATURE")?,
@@ -276,7 +307,7 @@ pub async fn get_tokens_from_refresh_token(
 ) -> Result<Value, CognitoError> {
     let t =
         st.users.tokens_from_refresh_token(&req.client_id, &req.refresh_token, req.client_secret.as_deref()).await?;
-    let mut out = tokens_out(&t);
+    let mut out = tokens_out(&t, None);
     if let Some(o) = out.as_object_mut() {
         o.remove("ChallengeParameters");
     }

@@ -3,6 +3,7 @@
 pub mod auth;
 pub mod branding;
 pub mod clients;
+pub mod devices;
 pub mod domains;
 pub mod groups;
 pub mod mfa;
@@ -104,6 +105,15 @@ pub async fn run(
         "SetUserSettings" => mfa::set_user_settings(st, parse(body)?).await,
         "AdminSetUserSettings" => mfa::admin_set_user_settings(st, caller.admin()?, parse(body)?).await,
         "AdminDeleteSoftwareToken" => mfa::admin_delete_software_token(st, caller.admin()?, parse(body)?).await,
+        "ConfirmDevice" => devices::confirm_device(st, parse(body)?).await,
+        "GetDevice" => devices::get_device(st, parse(body)?).await,
+        "ListDevices" => devices::list_devices(st, parse(body)?).await,
+        "UpdateDeviceStatus" => devices::update_device_status(st, parse(body)?).await,
+        "ForgetDevice" => devices::forget_device(st, parse(body)?).await,
+        "AdminGetDevice" => devices::admin_get_device(st, caller.admin()?, parse(body)?).await,
+        "AdminListDevices" => devices::admin_list_devices(st, caller.admin()?, parse(body)?).await,
+        "AdminUpdateDeviceStatus" => devices::admin_update_device_status(st, caller.admin()?, parse(body)?).await,
+        "AdminForgetDevice" => devices::admin_forget_device(st, caller.admin()?, parse(body)?).await,
         other => Err(CognitoError::unknown_operation(format!("Cognate does not implement {other} yet."))),
     }
 }

@@ -297,6 +297,16 @@ fn apply_settings(mut c: PoolConfig, s: SettingsWire) -> Result<PoolConfig, Cogn
         Some("OPTIONAL") => MfaMode::Optional,
         Some(other) => return Err(CognitoError::invalid_parameter(format!("Unknown MfaConfiguration {other}."))),
     };
+    c.devices = passthrough.get("DeviceConfiguration").map(|d| domain::user::DeviceSettings {
+        challenge_required_on_new_device: d
+            .get("ChallengeRequiredOnNewDevice")
+            .and_then(Value::as_bool)
+            .unwrap_or(false),
+        device_only_remembered_on_user_prompt: d
+            .get("DeviceOnlyRememberedOnUserPrompt")
+            .and_then(Value::as_bool)
+            .unwrap_or(false),
+    });
     // SMS MFA is offered when the pool requires or allows MFA and can send SMS.
     c.mfa_factors.sms = c.mfa != MfaMode::Off && passthrough.contains_key("SmsConfiguration");
     c.deletion_protection = s.deletion_protection.as_deref() == Some("ACTIVE");

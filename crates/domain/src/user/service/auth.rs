@@ -3,6 +3,23 @@
 
 use super::*;
 
+/// Who starts a sign-in (InitiateAuth and AdminInitiateAuth, with the pool id), and from
+/// where.
+pub struct Start<'a> {
+    /// `ClientId`.
+    pub client_id: &'a str,
+    /// `UserPoolId` (the admin form).
+    pub pool_id: Option<&'a str>,
+    /// `USERNAME`.
+    pub username: &'a str,
+    /// `SECRET_HASH`.
+    pub secret_hash: Option<&'a str>,
+    /// `DEVICE_KEY` of a remembered device.
+    pub device_key: Option<&'a str>,
+    /// The caller's address.
+    pub source: Source,
+}
+
 /// One sign-in attempt, for the structured event log (SECURITY.md L-01): pool, client,
 /// the user's `sub` or a digest of the typed name, the source and the outcome. Never the
 /// password, and never the typed name itself (it may be a password typed in the wrong
@@ -42,21 +59,12 @@ impl UserService {
         Ok((user, claims))
     }
 
-    /// Password sign-in (USER_PASSWORD_AUTH, or ADMIN_USER_PASSWORD_AUTH with `admin`).
-    pub async fn sign_in_with_password(
-        &self,
-        client_id: &str,
-        pool_id: Option<&str>,
-        username: &str,
-        password: Password,
-        secret_hash: Option<&str>,
-        source: Source,
-    ) -> Result<AuthStep, UserError> {
+    /// Password sign-in (USER_PASSWORD_AUTH, or ADMIN_USER_PASSWORD_AUTH with a pool id).
+    pub async fn sign_in_with_password(&self, start: Start<'_>, password: Password) -> Result<AuthStep, UserError> {
+        let Start { client_id, pool_id, username, secret_hash, device_key, source } = start;
         let (client, pool) = self.client_and_pool(client_id).await?;
-        if let Some(p) = pool_id {
-            if p != pool.id.as_str() {
-                return Err(UserError::ResourceNotFound(format!("User pool client {client_id} does not exist.")));
-            }
+        if pool_id.is_some_and(|p| p != pool.id.as_str()) {
+            return Err(UserError::ResourceNotFound(format!("User pool client {client_id} does not exist.")));
         }
         let (flow, flow_name) = if pool_id.is_some() {
             (AuthFlow::AdminUserPassword, "ADMIN_NO_SRP_AUTH")
@@ -68,7 +76,7 @@ impl UserService {
         }
         self.check_secret(&client, username, secret_hash)?;
         let user = self.check_password(&pool, &client, username, password, source).await?;
-        let step = self.next_after_password(&pool, &client, user).await?;
+        let step = self.next_after_password(&pool, &client, user, device_key.map(str::to_owned)).await?;
         self.finish(&pool, &client, step).await
     }
 
@@ -83,7 +91,7 @@ impl UserService {
         source: Source,
     ) -> Result<SignInStep, UserError> {
         let user = self.check_password(pool, client, username, password, source).await?;
-        self.next_after_password(pool, client, user).await
+        self.next_after_password(pool, client, user, None).await
     }
 
     /// The lockout key of a sign-in: the account when the name resolves to one (however
@@ -208,6 +216,7 @@ impl UserService {
         refresh_token: &str,
         secret_hash: Option<&str>,
         username_hint: Option<&str>,
+        device_key: Option<&str>,
     ) -> Result<TokenSet, UserError> {
         let (client, pool) = self.client_and_pool(client_id).await?;
         if !client.config.allows(AuthFlow::RefreshToken) {
@@ -219,6 +228,12 @@ impl UserService {
             ));
         }
         let record: RefreshRecord = self.tokens.check_refresh(&client, refresh_token).await?;
+        // A refresh token issued on a device is refreshed by that device only.
+        if let (Some(issued), Some(given)) = (&record.device_key, device_key) {
+            if issued != given {
+                return Err(UserError::NotAuthorized("Invalid Refresh Token".into()));
+            }
+        }
         let user = self.refresh_user(&pool, &record).await?;
         if client.sealed_secret.is_some() {
             let name = username_hint.unwrap_or(&user.username);

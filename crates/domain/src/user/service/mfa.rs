@@ -58,7 +58,7 @@ impl UserService {
                 self.take_setup(&s).await?;
                 user.mfa.totp_pending = Some(self.seal_totp_secret(&user, &secret));
                 self.save_mfa(&pool, &user).await?;
-                let next = self.continue_setup(&pool, &client, &user, false).await?;
+                let next = self.continue_setup(&pool, &client, &user, &s, false).await?;
                 Ok((totp::secret_base32(&secret), Some(next)))
             }
         }
@@ -108,7 +108,7 @@ impl UserService {
             user.mfa.set(MfaFactor::SoftwareToken, true);
             user.mfa.preferred = Some(MfaFactor::SoftwareToken);
             self.save_mfa(&pool, &user).await?;
-            return Ok(Some(self.continue_setup(&pool, &client, &user, true).await?));
+            return Ok(Some(self.continue_setup(&pool, &client, &user, &s, true).await?));
         }
         self.save_mfa(&pool, &user).await?;
         Ok(None)

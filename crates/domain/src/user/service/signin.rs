@@ -43,6 +43,9 @@ struct SessionState {
     /// During MFA_SETUP: the software token was associated and verified with this session.
     #[serde(default)]
     setup_verified: bool,
+    /// The device the client signed in on (`DEVICE_KEY`), carried to the tokens.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    device_key: Option<String>,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -58,8 +61,8 @@ struct SrpState {
 /// challenge to answer with `session`.
 #[derive(Debug)]
 pub enum SignInStep {
-    /// The user proved who they are.
-    Done(Box<User>),
+    /// The user proved who they are (on this device, when the client named one).
+    Done(Box<User>, Option<String>),
     /// Another step.
     Challenge {
         /// The opaque `Session` value.
@@ -74,8 +77,8 @@ pub enum SignInStep {
 /// The result of one InitiateAuth / RespondToAuthChallenge call.
 #[derive(Debug)]
 pub enum AuthStep {
-    /// Signed in.
-    Authenticated(TokenSet),
+    /// Signed in; a device to confirm when the pool tracks devices and this one is new.
+    Authenticated(TokenSet, Option<NewDevice>),
     /// A challenge to answer with `session`.
     Challenge {
         /// The opaque `Session` value.
@@ -95,6 +98,15 @@ pub(super) enum TotpCheck {
     Wrong,
     /// Right, but its step was used already.
     Used,
+}
+
+/// `NewDeviceMetadata`: the key and group of a device seen for the first time.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NewDevice {
+    /// `DeviceKey`.
+    pub device_key: String,
+    /// `DeviceGroupKey`.
+    pub group_key: String,
 }
 
 /// A session that was found and opened, not yet used.
@@ -172,9 +184,11 @@ impl UserService {
         pool: &UserPool,
         client: &AppClient,
         user: &User,
+        previous: &OpenSession,
         verified: bool,
     ) -> Result<String, UserError> {
         let mut st = Self::state(Step::MfaSetup, &user.username);
+        st.device_key = previous.state.device_key.clone();
         st.options = vec![MfaFactor::SoftwareToken];
         st.setup_verified = verified;
         self.new_session(pool, client, &user.username_key, &st).await
@@ -242,6 +256,7 @@ impl UserService {
             code: None,
             options: Vec::new(),
             setup_verified: false,
+            device_key: None,
         }
     }
 
@@ -254,6 +269,7 @@ impl UserService {
         pool: &UserPool,
         client: &AppClient,
         user: User,
+        device: Option<String>,
     ) -> Result<SignInStep, UserError> {
         if user.status == UserStatus::ForceChangePassword {
             let required = pool
@@ -266,11 +282,11 @@ impl UserService {
             let mut shown = user.attributes.clone();
             shown.remove("sub");
             let challenge = Challenge::NewPasswordRequired { required_attributes: required, user_attributes: shown };
-            return self
-                .challenge(pool, client, &user, challenge, Self::state(Step::NewPasswordRequired, &user.username))
-                .await;
+            let mut st = Self::state(Step::NewPasswordRequired, &user.username);
+            st.device_key = device;
+            return self.challenge(pool, client, &user, challenge, st).await;
         }
-        self.next_factor(pool, client, user).await
+        self.next_factor(pool, client, user, device).await
     }
 
     /// The factors `user` can answer now: turned on, offered by the pool, and with a
@@ -291,7 +307,26 @@ impl UserService {
         }
     }
 
-    async fn next_factor(&self, pool: &UserPool, client: &AppClient, user: User) -> Result<SignInStep, UserError> {
+    async fn next_factor(
+        &self,
+        pool: &UserPool,
+        client: &AppClient,
+        user: User,
+        device: Option<String>,
+    ) -> Result<SignInStep, UserError> {
+        if let (Some(settings), Some(key)) = (pool.config.devices, device.as_deref()) {
+            let d = self.users_device(pool, &user, key).await?;
+            // A confirmed device the user remembers (or any confirmed device, when devices
+            // are remembered without asking) proves itself instead of a second factor.
+            if d.confirmed
+                && d.sealed_verifier.is_some()
+                && (d.remembered || !settings.device_only_remembered_on_user_prompt)
+            {
+                let mut st = Self::state(Step::DeviceSrpAuth, &user.username);
+                st.device_key = device;
+                return self.challenge(pool, client, &user, Challenge::DeviceSrpAuth, st).await;
+            }
+        }
         if pool.config.mfa != MfaMode::Off {
             // Wrong second-factor codes lock on their own counter, which a right password
             // does not reset; while it is locked no new challenge is issued.
@@ -299,7 +334,7 @@ impl UserService {
         }
         let usable = Self::usable_factors(pool, &user);
         let pick = match (pool.config.mfa, usable.as_slice()) {
-            (MfaMode::Off, _) | (MfaMode::Optional, []) => return Ok(SignInStep::Done(Box::new(user))),
+            (MfaMode::Off, _) | (MfaMode::Optional, []) => return Ok(SignInStep::Done(Box::new(user), device)),
             (MfaMode::On, []) => {
                 // Required and nothing turned on: a verified phone or address the pool
                 // sends codes to is used as it is (Cognito's behaviour for SMS), else
@@ -311,6 +346,7 @@ impl UserService {
                     Some(f) => f,
                     None if pool.config.mfa_factors.software_token => {
                         let mut st = Self::state(Step::MfaSetup, &user.username);
+                        st.device_key = device;
                         st.options = vec![MfaFactor::SoftwareToken];
                         let challenge = Challenge::MfaSetup { can_setup: st.options.clone() };
                         return self.challenge(pool, client, &user, challenge, st).await;
@@ -329,13 +365,14 @@ impl UserService {
                 Some(p) => p,
                 None => {
                     let mut st = Self::state(Step::SelectMfaType, &user.username);
+                    st.device_key = device;
                     st.options = several.to_vec();
                     let challenge = Challenge::SelectMfaType { options: several.to_vec() };
                     return self.challenge(pool, client, &user, challenge, st).await;
                 }
             },
         };
-        self.factor_challenge(pool, client, &user, pick).await
+        self.factor_challenge(pool, client, &user, pick, device).await
     }
 
     /// The challenge of one factor; SMS and e-mail codes are sent now.
@@ -345,10 +382,12 @@ impl UserService {
         client: &AppClient,
         user: &User,
         factor: MfaFactor,
+        device: Option<String>,
     ) -> Result<SignInStep, UserError> {
         match factor {
             MfaFactor::SoftwareToken => {
-                let st = Self::state(Step::SoftwareTokenMfa, &user.username);
+                let mut st = Self::state(Step::SoftwareTokenMfa, &user.username);
+                st.device_key = device;
                 self.challenge(pool, client, user, Challenge::SoftwareTokenMfa, st).await
             }
             MfaFactor::Sms | MfaFactor::Email => {
@@ -368,6 +407,7 @@ impl UserService {
                 self.queue(&mut w, message);
                 self.store.update_user(&w).await?;
                 let mut st = Self::state(step, &user.username);
+                st.device_key = device;
                 let expires = self.clock.now().plus(MFA_CODE_LIFETIME).millis();
                 st.code = Some((self.master.mac(MFA_CODE_CONTEXT, code.secret().as_bytes()), expires));
                 let challenge = match factor {
@@ -399,11 +439,14 @@ impl UserService {
         step: SignInStep,
     ) -> Result<AuthStep, UserError> {
         match step {
-            SignInStep::Done(user) => {
+            SignInStep::Done(user, device) => {
                 let user = *user;
                 let now = self.clock.now();
+                let (device_key, new_device) = self.device_of_sign_in(pool, &user, device).await?;
                 let groups = self.store.groups_of_user(&pool.id, &user.username_key).await?;
-                Ok(AuthStep::Authenticated(self.tokens.issue(pool, client, &user, &groups, now, None).await?))
+                let grant = crate::token::Grant { device_key, ..Default::default() };
+                let tokens = self.tokens.issue_with(pool, client, &user, &groups, now, None, &grant).await?;
+                Ok(AuthStep::Authenticated(tokens, new_device))
             }
             SignInStep::Challenge { session, challenge, username } => {
                 Ok(AuthStep::Challenge { session, challenge, username })
@@ -416,15 +459,8 @@ impl UserService {
     /// USER_SRP_AUTH: the `PASSWORD_VERIFIER` challenge with the user's salt and a fresh
     /// `B`. An unknown name gets a salt derived from it (the same every time) and a `B`
     /// computed the same way, when the client hides user existence.
-    pub async fn start_srp(
-        &self,
-        client_id: &str,
-        pool_id: Option<&str>,
-        username: &str,
-        srp_a: &str,
-        secret_hash: Option<&str>,
-        source: Source,
-    ) -> Result<AuthStep, UserError> {
+    pub async fn start_srp(&self, start: super::auth::Start<'_>, srp_a: &str) -> Result<AuthStep, UserError> {
+        let super::auth::Start { client_id, pool_id, username, secret_hash, device_key, source } = start;
         let (client, pool) = self.client_and_pool(client_id).await?;
         if pool_id.is_some_and(|p| p != pool.id.as_str()) {
             return Err(UserError::ResourceNotFound(format!("User pool client {client_id} does not exist.")));
@@ -464,6 +500,7 @@ impl UserService {
         let secret_block = base64::engine::general_purpose::STANDARD.encode(block);
         let mut st = Self::state(Step::PasswordVerifier, &user_id);
         st.simulated = simulated;
+        st.device_key = device_key.map(str::to_owned);
         st.srp = Some(SrpState {
             a: srp_a.to_owned(),
             b: srp::to_hex(&hello.b),
@@ -595,11 +632,11 @@ impl UserService {
         };
         let s = self.open(pool, session, client, answer.step(), username).await?;
         match answer {
-            Answer::PasswordVerifier { secret_block, timestamp, signature } => {
+            Answer::PasswordVerifier { secret_block, timestamp, signature, device_key } => {
                 self.take(&s).await?;
                 let user =
                     self.check_srp_proof(pool, client, &s, &secret_block, &timestamp, &signature, source).await?;
-                self.next_after_password(pool, client, user).await
+                self.next_after_password(pool, client, user, device_key.or_else(|| s.state.device_key.clone())).await
             }
             Answer::NewPassword { password, attributes } => {
                 let user = self.session_user(pool, &s).await?;
@@ -607,7 +644,7 @@ impl UserService {
                     return Err(UserError::NotAuthorized("Invalid session for the user.".into()));
                 }
                 let user = self.complete_new_password(pool, user, password, attributes, &s).await?;
-                self.next_factor(pool, client, user).await
+                self.next_factor(pool, client, user, s.state.device_key.clone()).await
             }
             Answer::Code { factor, code } => {
                 let user = self.session_user(pool, &s).await?;
@@ -646,7 +683,7 @@ impl UserService {
                 self.take(&s).await?;
                 reservation.succeeded(&*self.store).await?;
                 event.log(Some(&user), "mfa_verified");
-                Ok(SignInStep::Done(Box::new(user)))
+                Ok(SignInStep::Done(Box::new(user), s.state.device_key.clone()))
             }
             Answer::SelectMfaType(factor) => {
                 if !s.state.options.contains(&factor) {
@@ -656,7 +693,7 @@ impl UserService {
                 }
                 self.take(&s).await?;
                 let user = self.session_user(pool, &s).await?;
-                self.factor_challenge(pool, client, &user, factor).await
+                self.factor_challenge(pool, client, &user, factor, s.state.device_key.clone()).await
             }
             Answer::MfaSetup => {
                 if !s.state.setup_verified {
@@ -666,7 +703,69 @@ impl UserService {
                 }
                 self.take(&s).await?;
                 let user = self.session_user(pool, &s).await?;
-                Ok(SignInStep::Done(Box::new(user)))
+                Ok(SignInStep::Done(Box::new(user), s.state.device_key.clone()))
+            }
+            Answer::DeviceSrpAuth { device_key, srp_a } => {
+                let user = self.session_user(pool, &s).await?;
+                if s.state.device_key.as_deref() != Some(device_key.as_str()) || srp::parse_hex(&srp_a).is_none() {
+                    return Err(UserError::NotAuthorized("Invalid session for the user.".into()));
+                }
+                self.take(&s).await?;
+                let device = self.users_device(pool, &user, &device_key).await?;
+                let (salt, v) = self
+                    .open_device_verifier(&device)
+                    .ok_or_else(|| UserError::NotAuthorized("Device is not confirmed.".into()))?;
+                let hello = srp::server_hello(&v);
+                let mut block = [0u8; 64];
+                rand::RngCore::fill_bytes(&mut rand::rngs::OsRng, &mut block);
+                let secret_block = base64::engine::general_purpose::STANDARD.encode(block);
+                let mut st = Self::state(Step::DevicePasswordVerifier, &user.username);
+                st.device_key = Some(device_key.clone());
+                st.srp = Some(SrpState {
+                    a: srp_a,
+                    b: srp::to_hex(&hello.b),
+                    big_b: srp::to_hex(&hello.big_b),
+                    secret_block: secret_block.clone(),
+                    salt: srp::to_hex(&salt),
+                });
+                let challenge = Challenge::DevicePasswordVerifier {
+                    salt: srp::to_hex(&salt),
+                    srp_b: srp::to_hex(&hello.big_b),
+                    secret_block,
+                    device_key,
+                };
+                self.challenge(pool, client, &user, challenge, st).await
+            }
+            Answer::DevicePasswordVerifier { device_key, secret_block, timestamp, signature } => {
+                let user = self.session_user(pool, &s).await?;
+                self.take(&s).await?;
+                let refused = || UserError::NotAuthorized("Incorrect username or password.".into());
+                let st = s.state.srp.as_ref().ok_or_else(refused)?;
+                if s.state.device_key.as_deref() != Some(device_key.as_str()) {
+                    return Err(refused());
+                }
+                let device = self.users_device(pool, &user, &device_key).await?;
+                let (_, v) = self.open_device_verifier(&device).ok_or_else(refused)?;
+                let now_secs = self.clock.now().millis().div_euclid(1000);
+                let fresh = srp::parse_timestamp(&timestamp)
+                    .is_some_and(|t| (t - now_secs).unsigned_abs() <= SRP_TIMESTAMP_SKEW.as_secs());
+                let block_ok = crate::crypto::ct_eq(secret_block.as_bytes(), st.secret_block.as_bytes());
+                let (Some(a), Some(b), Some(big_b)) =
+                    (srp::parse_hex(&st.a), srp::parse_hex(&st.b), srp::parse_hex(&st.big_b))
+                else {
+                    return Err(refused());
+                };
+                let block = base64::engine::general_purpose::STANDARD.decode(&secret_block).unwrap_or_default();
+                let proof_ok = srp::session_key(&a, &v, &srp::ServerHello { b, big_b }).is_ok_and(|key| {
+                    srp::check_claim(&key, &device.group_key, &device.device_key, &block, &timestamp, &signature)
+                });
+                let event = AuthEvent { pool, client: client.id.as_str(), typed: username, source };
+                if !(fresh && block_ok && proof_ok) {
+                    event.log(Some(&user), "wrong_device_proof");
+                    return Err(refused());
+                }
+                event.log(Some(&user), "device_verified");
+                Ok(SignInStep::Done(Box::new(user), Some(device_key)))
             }
         }
     }
