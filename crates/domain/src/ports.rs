@@ -455,7 +455,9 @@ pub trait DeviceStore: Send + Sync {
     async fn update_device(&self, d: &crate::user::Device) -> Result<bool, StoreError>;
     /// Deletes a device; false when gone.
     async fn delete_device(&self, pool: &UserPoolId, device_key: &str) -> Result<bool, StoreError>;
-    /// A user's devices ordered by key, after `after`, at most `limit`.
+    /// Deletes devices never confirmed that were handed out before `before`.
+    async fn purge_unconfirmed_devices(&self, before: Timestamp) -> Result<u64, StoreError>;
+    /// A user's confirmed devices ordered by key, after `after`, at most `limit`.
     async fn list_devices(
         &self,
         pool: &UserPoolId,

@@ -114,6 +114,15 @@ impl DeviceStore for SqlStore {
         Ok(r.rows_affected() == 1)
     }
 
+    async fn purge_unconfirmed_devices(&self, before: Timestamp) -> Result<u64, StoreError> {
+        let r = sqlx::query("delete from devices where confirmed = 0 and created_at < $1")
+            .bind(before.millis())
+            .execute(&self.pool)
+            .await
+            .map_err(map)?;
+        Ok(r.rows_affected())
+    }
+
     async fn list_devices(
         &self,
         pool: &UserPoolId,
@@ -123,7 +132,7 @@ impl DeviceStore for SqlStore {
     ) -> Result<Vec<Device>, StoreError> {
         let rows = sqlx::query_as::<_, Row>(&format!(
             "select {COLUMNS} from devices where pool_id = $1 and username_key = $2 and device_key > $3 \
-             order by device_key limit $4"
+             and confirmed = 1 order by device_key limit $4"
         ))
         .bind(pool.as_str())
         .bind(username_key)

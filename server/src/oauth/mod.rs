@@ -298,6 +298,13 @@ pub fn spawn_purge(
                 Ok(n) => tracing::debug!(deleted = n, "expired challenge sessions removed"),
                 Err(e) => tracing::warn!(error = %e, "could not remove expired challenge sessions"),
             }
+            // A device handed out but never confirmed within a day is dropped.
+            let day_ago = domain::Timestamp(clock.now().millis() - 86_400_000);
+            match store.purge_unconfirmed_devices(day_ago).await {
+                Ok(0) => {}
+                Ok(n) => tracing::debug!(deleted = n, "unconfirmed devices removed"),
+                Err(e) => tracing::warn!(error = %e, "could not remove unconfirmed devices"),
+            }
             // Lockout counters whose last failure is older than the longest lock can no
             // longer lock or count (a quiet period that long forgives them).
             let now = clock.now();

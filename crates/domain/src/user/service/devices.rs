@@ -140,11 +140,11 @@ impl UserService {
         Ok(())
     }
 
-    /// GetDevice.
+    /// GetDevice (a device is tracked once confirmed).
     pub async fn get_device(&self, access_token: &str, key: &str) -> Result<Device, UserError> {
         let (user, _) = self.from_access_token(access_token).await?;
         let pool = self.pool(user.pool_id.as_str()).await?;
-        self.users_device(&pool, &user, key).await
+        Some(self.users_device(&pool, &user, key).await?).filter(|d| d.confirmed).ok_or_else(not_found)
     }
 
     /// AdminGetDevice.
@@ -157,7 +157,7 @@ impl UserService {
     ) -> Result<Device, UserError> {
         let user = self.admin_user(pool_id, username).await?;
         let pool = self.pool(pool_id).await?;
-        self.users_device(&pool, &user, key).await
+        Some(self.users_device(&pool, &user, key).await?).filter(|d| d.confirmed).ok_or_else(not_found)
     }
 
     /// ListDevices.
