@@ -24,7 +24,7 @@ fi
 
 cd end2end
 need_npm=false
-for m in @playwright/test @aws-sdk/client-cognito-identity-provider smtp-server; do
+for m in @playwright/test @aws-sdk/client-cognito-identity-provider smtp-server amazon-cognito-identity-js; do
   [[ -d "node_modules/$m" ]] || need_npm=true
 done
 ! $need_npm || PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund

@@ -41,10 +41,13 @@ if $want_test; then
   [[ -x /usr/bin/chromium ]] || apt_install chromium
   rustup component list --installed 2>/dev/null | grep -q '^clippy' || rustup component add clippy rustfmt
   need_npm=false
-  for m in @playwright/test @aws-sdk/client-cognito-identity-provider smtp-server; do
+  for m in @playwright/test @aws-sdk/client-cognito-identity-provider smtp-server amazon-cognito-identity-js; do
     [[ -d "end2end/node_modules/$m" ]] || need_npm=true
   done
   if $need_npm; then
     (cd end2end && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error)
   fi
+  # Python clients (pycognito, moto_server as an SNS and IAM stand-in) for the tests.
+  python3 -m venv --help >/dev/null 2>&1 || apt_install python3-venv
+  end2end/python/install.sh
 fi

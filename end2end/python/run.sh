@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Python clients against the built server (scripts/build.sh first):
-#  1. pycognito signs in over SRP, answers TOTP (pyotp) and remembers a device
-#     (test_pycognito.py, written here);
+#  1. pycognito signs in over SRP, answers TOTP (pyotp) and an SMS code that Cognate
+#     sent through its SNS sender to moto's server (test_pycognito.py, written here);
 #  2. moto's tests that its maintainers verified against AWS itself
 #     (`pytest -m aws_verified` in moto's tests/test_cognitoidp, from its source
 #     distribution on PyPI), run unchanged with the AWS SDK pointed at Cognate. moto's
@@ -13,11 +13,7 @@ root=$(cd ../.. && pwd)
 venv="$root/target/python-venv"
 MOTO_VERSION=5.2.5
 
-if [[ ! -x "$venv/bin/python" ]] || ! "$venv/bin/python" -c 'import moto, pycognito, pyotp, pytest' 2>/dev/null; then
-  echo "python: installing the test clients into $venv"
-  python3 -m venv "$venv"
-  "$venv/bin/pip" install -q --disable-pip-version-check -r requirements.txt
-fi
+./install.sh
 src="$venv/moto-src/moto-$MOTO_VERSION"
 if [[ ! -f "$src/tests/test_cognitoidp/test_cognitoidp.py" ]]; then
   mkdir -p "$venv/moto-src"
@@ -42,7 +38,9 @@ key_secret=cognate-python-secret-key-000001
 COGNATE_REGION=us-west-2 COGNATE_LISTEN="127.0.0.1:$cognate_port" COGNATE_PUBLIC_URL="http://127.0.0.1:$cognate_port" \
   COGNATE_DATA_DIR="$work/data" COGNATE_LOG=warn COGNATE_BOOTSTRAP_ACCESS_KEY_ID=$key_id \
   COGNATE_BOOTSTRAP_SECRET_ACCESS_KEY=$key_secret COGNATE_CODE_REQUESTS_PER_SOURCE=6000 \
-  COGNATE_FAILED_SIGN_INS_PER_SOURCE=6000 ${E2E_DATABASE_URL:+COGNATE_DATABASE_URL=$E2E_DATABASE_URL} \
+  COGNATE_FAILED_SIGN_INS_PER_SOURCE=6000 COGNATE_SNS_ENDPOINT="http://127.0.0.1:$moto_port" \
+  COGNATE_SNS_ACCESS_KEY_ID=AKIASNSTEST000000001 COGNATE_SNS_SECRET_ACCESS_KEY=sns-test-secret-key-0001 \
+  ${E2E_DATABASE_URL:+COGNATE_DATABASE_URL=$E2E_DATABASE_URL} \
   "$bin" >"$work/cognate.log" 2>&1 &
 pids+=($!)
 "$venv/bin/moto_server" -H 127.0.0.1 -p "$moto_port" >"$work/moto.log" 2>&1 &
@@ -56,7 +54,7 @@ curl -fs "http://127.0.0.1:$cognate_port/ready" >/dev/null || { cat "$work/cogna
 export AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER="http://127.0.0.1:$cognate_port"
 export AWS_ENDPOINT_URL_IAM="http://127.0.0.1:$moto_port" AWS_ENDPOINT_URL_STS="http://127.0.0.1:$moto_port"
 export AWS_ACCESS_KEY_ID=$key_id AWS_SECRET_ACCESS_KEY=$key_secret AWS_DEFAULT_REGION=us-west-2
-export COGNATE_URL="http://127.0.0.1:$cognate_port"
+export COGNATE_URL="http://127.0.0.1:$cognate_port" MOTO_URL="http://127.0.0.1:$moto_port"
 status=0
 "$venv/bin/python" -m pytest -q -p no:cacheprovider --color=no test_pycognito.py || status=1
 # MOTO_TEST_ALLOW_AWS_REQUEST makes moto's decorator talk to "AWS" (here: Cognate)

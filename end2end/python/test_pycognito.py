@@ -1,6 +1,7 @@
 """pycognito (an SRP client independent of Cognate) against the running server: sign-up,
-USER_SRP_AUTH, TOTP set-up and answer with pyotp, and the tokens verified against the
-pool's JWKS. The server is started by run.sh, which sets COGNATE_URL and the admin key."""
+USER_SRP_AUTH, TOTP set-up and answer with pyotp, an SMS code delivered through SNS (moto's
+server, which records it), and the tokens verified against the pool's JWKS. run.sh starts
+both servers and sets COGNATE_URL, MOTO_URL and the admin key."""
 
 import os
 import time
@@ -10,7 +11,8 @@ import boto3
 import pyotp
 import pytest
 from pycognito import Cognito
-from pycognito.exceptions import SoftwareTokenMFAChallengeException
+from pycognito.exceptions import SMSMFAChallengeException, SoftwareTokenMFAChallengeException
+import requests
 
 URL = os.environ["COGNATE_URL"]
 
@@ -70,3 +72,42 @@ def test_srp_then_totp_set_up_and_answered(pool):
         time.sleep(0.5)
     again.respond_to_software_token_mfa_challenge(totp.now())
     assert again.access_claims["username"] == u.username
+
+
+def test_srp_then_an_sms_code_published_through_sns(pool):
+    c, pool_id, client_id = pool
+    c.set_user_pool_mfa_config(
+        UserPoolId=pool_id,
+        MfaConfiguration="ON",
+        SmsMfaConfiguration={
+            "SmsAuthenticationMessage": "Code: {####}",
+            "SmsConfiguration": {"SnsCallerArn": "arn:aws:iam::123456789012:role/sns"},
+        },
+    )
+    name = "sms-" + uuid.uuid4().hex[:8]
+    phone = "+1555" + str(uuid.uuid4().int)[:7]
+    c.admin_create_user(
+        UserPoolId=pool_id,
+        Username=name,
+        UserAttributes=[
+            {"Name": "phone_number", "Value": phone},
+            {"Name": "phone_number_verified", "Value": "True"},
+        ],
+        MessageAction="SUPPRESS",
+    )
+    c.admin_set_user_password(UserPoolId=pool_id, Username=name, Password="Py-passw0rd!", Permanent=True)
+    u = Cognito(pool_id, client_id, username=name, boto3_client_kwargs={"endpoint_url": URL})
+    with pytest.raises(SMSMFAChallengeException):
+        u.authenticate(password="Py-passw0rd!")
+    code = None
+    for _ in range(100):
+        data = requests.get(os.environ["MOTO_URL"] + "/moto-api/data.json", timeout=5).json()
+        sms = data.get("sns", {}).get("SMS", [])
+        mine = [m["message"] for m in sms if m["phone_number"] == phone]
+        if mine:
+            code = mine[-1].removeprefix("Code: ").strip()
+            break
+        time.sleep(0.1)
+    assert code and len(code) == 6
+    u.respond_to_sms_mfa_challenge(code)
+    assert u.access_claims["username"] == name

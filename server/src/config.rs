@@ -36,6 +36,10 @@ pub const KEYS: &[Key] = &[
     Key { name: "region", default: Some("us-east-1"), help: "region used in Cognito-style ids", flag: true },
     Key { name: "smtp_url", default: None, help: "smtps://user:pass@host[:port] (implicit TLS) or smtp://host:port (plain, local relay); unset: development mailbox", flag: true },
     Key { name: "email_from", default: None, help: "From address of outgoing mail", flag: true },
+    Key { name: "sns_endpoint", default: None, help: "Amazon SNS (or SNS-compatible) endpoint that sends SMS with Publish, e.g. https://sns.us-east-1.amazonaws.com; unset: SMS go to the development mailbox", flag: true },
+    Key { name: "sns_region", default: None, help: "region SNS requests are signed for (default: region)", flag: true },
+    Key { name: "sns_access_key_id", default: None, help: "AWS access key id for SNS (unset: requests are not signed)", flag: false },
+    Key { name: "sns_secret_access_key", default: None, help: "the secret of that key", flag: false },
     Key { name: "master_key", default: None, help: "32 bytes, base64: encrypts secrets at rest (unset: <data_dir>/master.key, generated on first start)", flag: false },
     Key { name: "site_dir", default: Some("target/site"), help: "directory with the built console assets (pkg/cognate.js, .wasm, .css)", flag: true },
     Key { name: "session_idle_timeout", default: Some("1800"), help: "console session idle timeout, seconds", flag: true },
@@ -204,6 +208,10 @@ pub struct Settings {
     pub region: Region,
     pub smtp_url: Option<SmtpUrl>,
     pub email_from: Option<String>,
+    /// SNS endpoint, signing region and credentials for SMS.
+    pub sns_endpoint: Option<Url>,
+    pub sns_region: Option<String>,
+    pub sns_credentials: Option<(String, SecretString)>,
     pub master_key: Option<MasterKey>,
     pub site_dir: PathBuf,
     pub session_idle_timeout: Duration,
@@ -369,6 +377,17 @@ impl Settings {
         let email_from = l.parse("email_from", |v| {
             domain::operator::Email::parse(v).map(|_| v.trim().to_owned()).map_err(|e| e.to_string())
         })?;
+        let sns_endpoint = l.parse("sns_endpoint", |v| {
+            let u = Url::parse(v).map_err(|e| e.to_string())?;
+            match u.scheme() {
+                "http" | "https" if u.host_str().is_some() => Ok(u),
+                _ => Err("expected an http(s) URL".into()),
+            }
+        })?;
+        let sns_region =
+            l.parse("sns_region", |v| Region::parse(v).map(|r| r.as_str().to_owned()).map_err(|e| e.to_string()))?;
+        let sns_credentials =
+            pair(l, "sns_access_key_id", "sns_secret_access_key")?.map(|(k, s)| (k, SecretString::new(s)));
         let master_key = l.parse("master_key", |v| MasterKey::parse(v).map_err(|e| e.to_string()))?;
         let site_dir = PathBuf::from(l.required("site_dir", non_empty)?);
         let seconds = |v: &str| -> Result<Duration, String> {
@@ -459,6 +478,9 @@ impl Settings {
             region,
             smtp_url,
             email_from,
+            sns_endpoint,
+            sns_region,
+            sns_credentials,
             master_key,
             site_dir,
             session_idle_timeout,
@@ -490,6 +512,9 @@ impl Settings {
             region: Region::parse("us-east-1").unwrap_or_else(|_| unreachable_region()),
             smtp_url: None,
             email_from: None,
+            sns_endpoint: None,
+            sns_region: None,
+            sns_credentials: None,
             master_key: Some(MasterKey::generate()),
             site_dir: PathBuf::from("target/site"),
             session_idle_timeout: Duration::from_secs(1800),

@@ -159,7 +159,20 @@ impl Application {
                 None
             }
         };
-        Delivery::new(store.clone(), clock.clone(), master.clone(), mailer).spawn(users.outbox_signal());
+        let sns = match &settings.sns_endpoint {
+            Some(endpoint) => {
+                let region = settings.sns_region.clone().unwrap_or_else(|| settings.region.as_str().to_owned());
+                Some(
+                    crate::delivery::sns::SnsSender::new(endpoint.clone(), region, settings.sns_credentials.clone())
+                        .map_err(|e| anyhow::anyhow!("COGNATE_SNS_ENDPOINT: {e}"))?,
+                )
+            }
+            None => {
+                tracing::warn!("COGNATE_SNS_ENDPOINT is not set: SMS go to the development mailbox (see the console)");
+                None
+            }
+        };
+        Delivery::new(store.clone(), clock.clone(), master.clone(), mailer, sns).spawn(users.outbox_signal());
         let domains =
             domain::pool_domain::PoolDomainService::new(store.clone(), clock.clone(), &settings.prefix_domain_suffix);
         let oauth_state = crate::oauth::OAuthState {

@@ -1,10 +1,12 @@
-//! Delivering the outbox: email over SMTP (`COGNATE_SMTP_URL`), or, without SMTP and for
-//! SMS, into the development mailbox the console shows. A worker drains due messages
+//! Delivering the outbox: email over SMTP (`COGNATE_SMTP_URL`), SMS through Amazon SNS
+//! (`COGNATE_SNS_ENDPOINT`), or, without them, into the development mailbox the console
+//! shows. A worker drains due messages
 //! whenever a service queues one (and every few seconds, for messages queued by other
 //! nodes or waiting out a backoff); a failed send is retried with exponential backoff,
 //! so an outage delays messages but loses none.
 
 pub mod smtp;
+pub mod sns;
 
 use domain::clock::Clock;
 use domain::crypto::MasterKey;
@@ -24,6 +26,7 @@ pub struct Delivery {
     clock: Arc<dyn Clock>,
     master: MasterKey,
     smtp: Option<smtp::Mailer>,
+    sns: Option<sns::SnsSender>,
 }
 
 impl Delivery {
@@ -33,8 +36,9 @@ impl Delivery {
         clock: Arc<dyn Clock>,
         master: MasterKey,
         smtp: Option<smtp::Mailer>,
+        sns: Option<sns::SnsSender>,
     ) -> Self {
-        Delivery { store, clock, master, smtp }
+        Delivery { store, clock, master, smtp, sns }
     }
 
     /// Sends every due message once; returns how many were delivered.
@@ -64,9 +68,18 @@ impl Delivery {
                     continue;
                 }
             };
-            let result = match (&self.smtp, message.channel) {
-                (Some(mailer), Channel::Email) => mailer.send(&message).await.map(|_| "smtp"),
-                _ => Ok("mailbox"),
+            let result = match message.channel {
+                Channel::Email => match &self.smtp {
+                    Some(mailer) => mailer.send(&message).await.map(|_| "smtp"),
+                    None => Ok("mailbox"),
+                },
+                Channel::Sms => match &self.sns {
+                    Some(sns) => sns.send(&message.to, &message.body).await.map(|id| {
+                        tracing::info!(message_id = %id, "SMS published to SNS");
+                        "sns"
+                    }),
+                    None => Ok("mailbox"),
+                },
             };
             match result {
                 Ok(to) => {

@@ -1155,3 +1155,85 @@ async fn a_remembered_device_proves_itself_instead_of_mfa() {
         .unwrap_err();
     assert_eq!(err.message(), Some("Device does not exist."), "the SDKs retry without the key on this");
 }
+
+// ---- SMS through SNS ------------------------------------------------------------------
+
+#[tokio::test]
+async fn sms_mfa_codes_go_through_sns_to_verified_numbers_only() {
+    let moto = MotoServer::start().await;
+    let sns = url::Url::parse(&moto.url).unwrap();
+    let app = spawn_with(Options {
+        configure: Some(Box::new(move |s: &mut cognate_server::Settings| {
+            s.sns_endpoint = Some(sns);
+            s.sns_credentials =
+                Some(("AKIASNSTEST000000001".into(), domain::secret::SecretString::new("sns-test-secret-key-0001")));
+        })),
+        ..Options::default()
+    })
+    .await;
+    let c = app.cognito();
+    let pool = srp_pool(&c, false).await;
+    c.set_user_pool_mfa_config()
+        .user_pool_id(&pool.id)
+        .mfa_configuration(UserPoolMfaType::On)
+        .sms_mfa_configuration(
+            aws_sdk_cognitoidentityprovider::types::SmsMfaConfigType::builder()
+                .sms_authentication_message("Your Cognate code: {####}")
+                .sms_configuration(
+                    aws_sdk_cognitoidentityprovider::types::SmsConfigurationType::builder()
+                        .sns_caller_arn("arn:aws:iam::123456789012:role/sns")
+                        .build(),
+                )
+                .build(),
+        )
+        .send()
+        .await
+        .unwrap();
+    let attr = |n: &str, v: &str| {
+        aws_sdk_cognitoidentityprovider::types::AttributeType::builder().name(n).value(v).build().unwrap()
+    };
+    for (name, phone, verified) in [("sid", "+15555550101", "true"), ("una", "+15555550102", "false")] {
+        c.admin_create_user()
+            .user_pool_id(&pool.id)
+            .username(name)
+            .user_attributes(attr("phone_number", phone))
+            .user_attributes(attr("phone_number_verified", verified))
+            .message_action(aws_sdk_cognitoidentityprovider::types::MessageActionType::Suppress)
+            .send()
+            .await
+            .unwrap();
+        c.admin_set_user_password()
+            .user_pool_id(&pool.id)
+            .username(name)
+            .password(PASSWORD)
+            .permanent(true)
+            .send()
+            .await
+            .unwrap();
+    }
+    let (name, session, params) = password_challenge(&c, &pool, "sid").await;
+    assert_eq!(name, ChallengeNameType::SmsMfa);
+    assert_eq!(params["CODE_DELIVERY_DELIVERY_MEDIUM"], "SMS");
+    assert_eq!(params["CODE_DELIVERY_DESTINATION"], "+*******0101");
+    let text = moto.next_to("+15555550101", 0).await;
+    assert!(text.starts_with("Your Cognate code: "), "{text}");
+    let code = text.trim_start_matches("Your Cognate code: ").trim().to_owned();
+    let err = respond(&c, &pool, name.clone(), &session, map(&[("USERNAME", "sid"), ("SMS_MFA_CODE", "000000")])).await;
+    if code != "000000" {
+        assert!(err.unwrap_err().starts_with("CodeMismatchException"));
+    }
+    let done = respond(&c, &pool, name, &session, map(&[("USERNAME", "sid"), ("SMS_MFA_CODE", &code)])).await.unwrap();
+    assert!(done.authentication_result().is_some());
+    // An unverified number gets no code: MFA is required and nothing can deliver it.
+    let err = c
+        .initiate_auth()
+        .client_id(&pool.client_id)
+        .auth_flow(AuthFlowType::UserPasswordAuth)
+        .auth_parameters("USERNAME", "una")
+        .auth_parameters("PASSWORD", PASSWORD)
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), Some("InvalidParameterException"));
+    assert!(moto.sms().await.iter().all(|(p, _)| p != "+15555550102"), "M-06: no SMS to an unverified number");
+}

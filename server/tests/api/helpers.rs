@@ -250,3 +250,72 @@ pub fn cookie_value(r: &reqwest::Response, name: &str) -> Option<String> {
         (k == name).then(|| val.to_owned())
     })
 }
+
+/// moto's server on a free loopback port: an SNS-compatible service that keeps every SMS
+/// it is asked to publish and shows them at `/moto-api/data.json`. Installed by
+/// scripts/setup.sh --test (end2end/python/install.sh); a test that needs it fails,
+/// saying so, when it is missing.
+pub struct MotoServer {
+    pub url: String,
+    child: std::process::Child,
+}
+
+impl MotoServer {
+    pub async fn start() -> MotoServer {
+        let bin = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target/python-venv/bin/moto_server");
+        assert!(
+            bin.exists(),
+            "moto_server is missing at {}: run scripts/setup.sh --test (or end2end/python/install.sh)",
+            bin.display()
+        );
+        let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+        let child = std::process::Command::new(bin)
+            .args(["-H", "127.0.0.1", "-p", &port.to_string()])
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("moto_server starts");
+        let url = format!("http://127.0.0.1:{port}");
+        for _ in 0..100 {
+            if reqwest::get(format!("{url}/moto-api/")).await.is_ok() {
+                return MotoServer { url, child };
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        panic!("moto_server did not start on {url}");
+    }
+
+    /// Every SMS published so far: (phone number, message).
+    pub async fn sms(&self) -> Vec<(String, String)> {
+        let data: serde_json::Value =
+            reqwest::get(format!("{}/moto-api/data.json", self.url)).await.unwrap().json().await.unwrap();
+        data["sns"]["SMS"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default()
+            .iter()
+            .map(|m| {
+                (m["phone_number"].as_str().unwrap_or("").to_owned(), m["message"].as_str().unwrap_or("").to_owned())
+            })
+            .collect()
+    }
+
+    /// Waits for the next SMS to `phone` after `seen` of them, and returns its text.
+    pub async fn next_to(&self, phone: &str, seen: usize) -> String {
+        for _ in 0..100 {
+            let to: Vec<String> = self.sms().await.into_iter().filter(|(p, _)| p == phone).map(|(_, m)| m).collect();
+            if to.len() > seen {
+                return to[seen].clone();
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        panic!("no SMS to {phone} reached the SNS server");
+    }
+}
+
+impl Drop for MotoServer {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
