@@ -10,25 +10,11 @@ import {
   SetUserPoolMfaConfigCommand,
 } from "@aws-sdk/client-cognito-identity-provider";
 import { AuthenticationDetails, CognitoUser, CognitoUserPool, CognitoUserSession } from "amazon-cognito-identity-js";
-import { createHmac } from "node:crypto";
 import { cognito } from "../hosted/support";
-
-/** RFC 6238 TOTP, written here (not the server's code): base32 secret, SHA-1, 6 digits. */
-function totp(secret: string, at = Date.now()): string {
-  const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
-  let bits = "";
-  for (const ch of secret.replace(/=+$/, "")) bits += alphabet.indexOf(ch).toString(2).padStart(5, "0");
-  const key = Buffer.from(bits.match(/.{8}/g)!.map((b) => parseInt(b, 2)));
-  const counter = Buffer.alloc(8);
-  counter.writeBigUInt64BE(BigInt(Math.floor(at / 1000 / 30)));
-  const h = createHmac("sha1", key).update(counter).digest();
-  const off = h[19] & 0xf;
-  const bin = ((h[off] & 0x7f) << 24) | (h[off + 1] << 16) | (h[off + 2] << 8) | h[off + 3];
-  return (bin % 1_000_000).toString().padStart(6, "0");
-}
+import { nextCode, totp } from "../totp";
 
 async function nextStep(code: string, secret: string) {
-  while (totp(secret) === code) await new Promise((r) => setTimeout(r, 500));
+  await nextCode(secret, code);
 }
 
 type Outcome = { kind: "success"; session: CognitoUserSession; confirmationNecessary?: boolean } | { kind: "mfaSetup" } | { kind: "totpRequired" };

@@ -629,6 +629,23 @@ impl PoolConfig {
         if self.account_recovery.iter().any(|r| r.name == "admin_only") && self.account_recovery.len() > 1 {
             return Err(ConfigError("admin_only cannot be combined with another recovery mechanism.".into()));
         }
+        self.check_mfa()
+    }
+
+    /// MFA: a mode other than OFF needs a factor to ask for; code templates hold the code.
+    fn check_mfa(&self) -> Result<(), ConfigError> {
+        let f = &self.mfa_factors;
+        if self.mfa != MfaMode::Off && !(f.software_token || f.sms || f.email) {
+            return Err(ConfigError(
+                "At least one of SMS, TOTP or email MFA must be enabled when MfaConfiguration is ON or OPTIONAL.".into(),
+            ));
+        }
+        if self.templates.sms_authentication_message.as_deref().is_some_and(|m| !m.contains("{####}")) {
+            return Err(ConfigError("SmsAuthenticationMessage must contain {####}.".into()));
+        }
+        if f.email_message.as_deref().is_some_and(|m| !m.contains("{####}")) {
+            return Err(ConfigError("EmailMfaConfiguration.Message must contain {####}.".into()));
+        }
         Ok(())
     }
 }

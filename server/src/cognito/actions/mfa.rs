@@ -131,9 +131,6 @@ pub async fn set_user_pool_mfa_config(
     if let Some(sms) = req.sms_mfa_configuration {
         f.sms = true;
         if let Some(m) = sms.sms_authentication_message {
-            if !m.contains("{####}") {
-                return Err(CognitoError::invalid_parameter("SmsAuthenticationMessage must contain {####}."));
-            }
             config.templates.sms_authentication_message = Some(m);
         }
         if let Some(c) = sms.sms_configuration {
@@ -141,22 +138,13 @@ pub async fn set_user_pool_mfa_config(
         }
     }
     if let Some(e) = req.email_mfa_configuration {
-        if e.message.as_deref().is_some_and(|m| !m.contains("{####}")) {
-            return Err(CognitoError::invalid_parameter("EmailMfaConfiguration.Message must contain {####}."));
-        }
         f.email = true;
         f.email_message = e.message;
         f.email_subject = e.subject;
     }
-    if config.mfa != MfaMode::Off && !(f.software_token || f.sms || f.email) {
-        return Err(CognitoError::invalid_parameter(
-            "At least one of SMS, TOTP or email MFA must be enabled when MfaConfiguration is ON or OPTIONAL.",
-        ));
-    }
     config.mfa_factors = f;
-    let out = mfa_config_out(&config);
-    st.pools.update(&w, &req.user_pool_id, None, config).await?;
-    Ok(out)
+    let pool = st.pools.update(&w, &req.user_pool_id, None, config).await?;
+    Ok(mfa_config_out(&pool.config))
 }
 
 pub async fn get_user_pool_mfa_config(
