@@ -88,6 +88,8 @@ pub struct PoolOverviewView {
     pub attributes: Vec<AttributeView>,
     /// Key ids in the JWKS, the signing one first.
     pub signing_keys: Vec<String>,
+    /// MFA configuration.
+    pub mfa: crate::admin::security::MfaView,
 }
 
 /// An attribute of a pool's schema.
@@ -140,6 +142,8 @@ pub struct UserDetailView {
     pub groups: Vec<String>,
     /// Last change (UTC).
     pub updated: String,
+    /// Second factors and devices.
+    pub factors: crate::admin::security::FactorsView,
 }
 
 /// `YYYY-MM-DD HH:MM UTC` from epoch milliseconds.

@@ -12,5 +12,6 @@ pub mod mailbox;
 pub mod operators;
 pub mod pool;
 pub mod pool_settings;
+pub mod security;
 pub mod setup;
 pub mod users_api;

@@ -144,16 +144,17 @@ pub fn PoolPage() -> impl IntoView {
     let delete = ServerAction::<DeletePool>::new();
     let add = ServerAction::<AddCustomAttribute>::new();
     let rotate = ServerAction::<RotateSigningKey>::new();
+    let save_mfa = ServerAction::<super::security::SavePoolMfa>::new();
     let overview = Resource::new(
-        move || (id.get(), save.version().get(), add.version().get(), rotate.version().get()),
-        |(id, _, _, _)| pool_overview(id),
+        move || (id.get(), save.version().get(), add.version().get(), rotate.version().get(), save_mfa.version().get()),
+        |(id, _, _, _, _)| pool_overview(id),
     );
     view! {
         <Title text="User pool" />
         <WithOperator>
             // Outside the Transition: a Suspense nested in it does not hydrate.
             {move || view! { <PoolCrumbs pool=id.get() section="" /> }}
-            {move || [save.value().get(), delete.value().get(), rotate.value().get()].into_iter().flatten().map(|r| match r {
+            {move || [save.value().get(), delete.value().get(), rotate.value().get(), save_mfa.value().get()].into_iter().flatten().map(|r| match r {
                 Ok(m) if m == "Pool deleted." => view! {
                     <p class="alert alert-success" role="status">{m} " " <a href="/admin">"Back to the pools"</a></p>
                 }.into_any(),
@@ -219,6 +220,7 @@ pub fn PoolPage() -> impl IntoView {
                                 })}
                             </section>
                             <AttributesPanel pool=p.clone() add=add />
+                            <super::security::PoolMfaPanel pool_id=p.id.clone() mfa=p.mfa.clone() save=save_mfa writable=can_write() />
                             {can_write().then(|| {
                                 let (pid, pid2) = (p.id.clone(), p.id.clone());
                                 view! {
@@ -448,9 +450,10 @@ pub fn UserPage() -> impl IntoView {
     let username = param("username");
     let act = ServerAction::<UserAction>::new();
     let edit = ServerAction::<EditPoolUser>::new();
+    let reset = ServerAction::<super::security::ResetUserFactor>::new();
     let user = Resource::new(
-        move || (id.get(), username.get(), act.version().get(), edit.version().get()),
-        |(p, u, _, _)| get_pool_user(p, u),
+        move || (id.get(), username.get(), act.version().get(), edit.version().get(), reset.version().get()),
+        |(p, u, _, _, _)| get_pool_user(p, u),
     );
     view! {
         <Title text="User" />
@@ -461,10 +464,10 @@ pub fn UserPage() -> impl IntoView {
                     <PoolCrumbs pool=pool.clone() section="/users" trail=vec![(name.clone(), None)] />
                     <div class="page-head"><h1>{name.clone()}</h1></div>
                     <ActionResult action=act pool=pool.clone() />
-                    {move || edit.value().get().map(|r| match r {
+                    {move || [edit.value().get(), reset.value().get()].into_iter().flatten().map(|r| match r {
                         Ok(m) => view! { <Alert kind="success" message=m /> }.into_any(),
                         Err(e) => view! { <Alert kind="error" message=e.to_string() /> }.into_any(),
-                    })}
+                    }).collect_view()}
                     <Transition fallback=|| view! { <p class="loading">"Loading user…"</p> }>
                         {move || user.get().map(|r| match r {
                             Err(e) => view! { <Alert kind="error" message=e.to_string() /> }.into_any(),
@@ -493,6 +496,8 @@ pub fn UserPage() -> impl IntoView {
                                         view! { <ul>{u.groups.iter().map(|g| view! { <li>{g.clone()}</li> }).collect_view()}</ul> }.into_any()
                                     }}
                                 </section>
+                                <super::security::UserFactorsPanel pool_id=id.get_untracked() username=u.summary.username.clone()
+                                    factors=u.factors.clone() reset=reset writable=can_write() />
                                 {can_write().then(|| view! {
                                     <EditUser action=edit pool_id=id.get_untracked() username=u.summary.username.clone() />
                                 })}

@@ -7,7 +7,7 @@ use leptos::prelude::*;
 
 /// Maps a user-service error to what the page shows.
 #[cfg(feature = "ssr")]
-fn user_error(field: &str, e: domain::user::UserError) -> AdminError {
+pub(crate) fn user_error(field: &str, e: domain::user::UserError) -> AdminError {
     use domain::user::UserError as E;
     match e {
         E::InvalidParameter(m)
@@ -69,6 +69,7 @@ pub async fn pool_overview(pool_id: String) -> Result<PoolOverviewView, AdminErr
                 discovery_url: format!("{issuer}/.well-known/openid-configuration"),
                 jwks_url: format!("{issuer}/.well-known/jwks.json"),
                 issuer,
+                mfa: super::security::mfa_view(&pool.config),
             })
         }
         .await,
@@ -199,11 +200,18 @@ pub async fn get_pool_user(pool_id: String, username: String) -> Result<UserDeta
                 .into_iter()
                 .map(|g| g.name)
                 .collect();
+            let devices = svc
+                .users
+                .admin_list_devices(&ctx, &pool_id, &username, 60, None)
+                .await
+                .map_err(|e| user_error("user", e))?
+                .devices;
             Ok(UserDetailView {
                 summary: (&user).into(),
                 attributes: user.attributes.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
                 groups,
                 updated: crate::dto::format_created(user.updated_at.millis()),
+                factors: super::security::factors_view(&user, devices),
             })
         }
         .await,

@@ -637,7 +637,8 @@ impl PoolConfig {
         let f = &self.mfa_factors;
         if self.mfa != MfaMode::Off && !(f.software_token || f.sms || f.email) {
             return Err(ConfigError(
-                "At least one of SMS, TOTP or email MFA must be enabled when MfaConfiguration is ON or OPTIONAL.".into(),
+                "At least one of SMS, TOTP or email MFA must be enabled when MfaConfiguration is ON or OPTIONAL."
+                    .into(),
             ));
         }
         if self.templates.sms_authentication_message.as_deref().is_some_and(|m| !m.contains("{####}")) {
