@@ -7,6 +7,8 @@
 //!   cognate-bench --server target/release/cognate [--database-url postgres://...]
 //!                 [--seconds 10] [--concurrency 8] [--list-users 1000000] [--server-cores 0]
 
+mod srp;
+
 use anyhow::{bail, Context, Result};
 use aws_credential_types::Credentials;
 use aws_sigv4::http_request::{sign, SignableBody, SignableRequest, SigningSettings};
@@ -225,6 +227,56 @@ where
     }
 }
 
+/// Bare `g^e mod N` (3072-bit group, 256-bit exponent) per second on this core: the
+/// unit SRP's server side is made of.
+fn modpow_ceiling(seconds: u64) -> f64 {
+    let start = Instant::now();
+    let mut n = 0u64;
+    let mut e = [7u8; 32];
+    while start.elapsed() < Duration::from_secs(seconds) {
+        e[31] = e[31].wrapping_add(1);
+        std::hint::black_box(domain::auth::srp::bare_modpow(&e));
+        n += 1;
+    }
+    n as f64 / start.elapsed().as_secs_f64()
+}
+
+/// `n` users `mfa<i>` with a verified, preferred authenticator each; returns the secrets.
+async fn seed_totp_users(api: &Api, pool: &str, client: &str, n: usize) -> Result<Vec<Vec<u8>>> {
+    let mut secrets = Vec::with_capacity(n);
+    for i in 0..n {
+        let name = format!("mfa{i}");
+        api.ok("AdminCreateUser", json!({"UserPoolId": pool, "Username": name, "MessageAction": "SUPPRESS"}), true)
+            .await?;
+        api.ok(
+            "AdminSetUserPassword",
+            json!({"UserPoolId": pool, "Username": name, "Password": PASSWORD, "Permanent": true}),
+            true,
+        )
+        .await?;
+        let signed = api
+            .ok("InitiateAuth", json!({"AuthFlow": "USER_PASSWORD_AUTH", "ClientId": client, "AuthParameters": {"USERNAME": name, "PASSWORD": PASSWORD}}), false)
+            .await?;
+        let access = signed["AuthenticationResult"]["AccessToken"].as_str().context("access token")?.to_owned();
+        let b32 = api.ok("AssociateSoftwareToken", json!({"AccessToken": access}), false).await?["SecretCode"]
+            .as_str()
+            .context("secret")?
+            .to_owned();
+        let secret = domain::auth::totp::decode_base32(&b32).context("base32 secret")?;
+        let now = SystemTime::now().duration_since(SystemTime::UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0);
+        let code = domain::auth::totp::hotp(&secret, domain::auth::totp::step_of(now as i64) as u64);
+        api.ok("VerifySoftwareToken", json!({"AccessToken": access, "UserCode": code}), false).await?;
+        api.ok(
+            "SetUserMFAPreference",
+            json!({"AccessToken": access, "SoftwareTokenMfaSettings": {"Enabled": true, "PreferredMfa": true}}),
+            false,
+        )
+        .await?;
+        secrets.push(secret);
+    }
+    Ok(secrets)
+}
+
 fn argon2_ceiling(seconds: u64) -> f64 {
     use domain::password::{hash_blocking, verify_blocking};
     use domain::secret::Password;
@@ -398,6 +450,78 @@ async fn main() -> Result<()> {
         })
         .await,
     );
+    // USER_SRP_AUTH, both steps: InitiateAuth (the server's g^b and B) and the
+    // PASSWORD_VERIFIER answer (v^u, (A·v^u)^b, HKDF, HMAC). The client's side runs on the
+    // load core. Compared with one bare 3072-bit exponentiation (256-bit exponent).
+    let srp_client = api
+        .ok(
+            "CreateUserPoolClient",
+            json!({"UserPoolId": pool, "ClientName": "srp", "ExplicitAuthFlows": ["ALLOW_USER_SRP_AUTH", "ALLOW_USER_PASSWORD_AUTH"]}),
+            true,
+        )
+        .await?["UserPoolClient"]["ClientId"]
+        .as_str()
+        .context("srp client id")?
+        .to_owned();
+    // Each user gets a verifier at its first password sign-in (they were created before).
+    for i in 0..users {
+        let body = json!({"AuthFlow": "USER_PASSWORD_AUTH", "ClientId": srp_client, "AuthParameters": {"USERNAME": format!("user{i}"), "PASSWORD": PASSWORD}});
+        api.ok("InitiateAuth", body, false).await?;
+    }
+    let (api2, client2, pool2) = (api.clone(), srp_client.clone(), pool.clone());
+    results.push(
+        load("USER_SRP_AUTH, both steps", secs, c.min(4), &server, move |i| {
+            let (api, client, pool) = (api2.clone(), client2.clone(), pool2.clone());
+            async move {
+                let srp = srp::Client::new(&pool, i as u64);
+                let body = json!({"AuthFlow": "USER_SRP_AUTH", "ClientId": client, "AuthParameters": {"USERNAME": format!("user{}", i % 32), "SRP_A": srp.srp_a()}});
+                let Ok((200, step)) = api.call("InitiateAuth", &body, false).await else { return false };
+                let now = SystemTime::now().duration_since(SystemTime::UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0);
+                let ts = domain::auth::srp::format_timestamp(now as i64);
+                let answers = srp.answer(&step["ChallengeParameters"], PASSWORD, &ts);
+                let body = json!({"ClientId": client, "ChallengeName": "PASSWORD_VERIFIER", "Session": step["Session"], "ChallengeResponses": answers});
+                matches!(api.call("RespondToAuthChallenge", &body, false).await, Ok((200, v)) if v["AuthenticationResult"].is_object())
+            }
+        })
+        .await,
+    );
+    let modpow = modpow_ceiling(2);
+
+    // SOFTWARE_TOKEN_MFA: USER_SRP_AUTH, then the authenticator's code. A code is accepted
+    // once, so every sign-in is a different user (created with an authenticator here).
+    api.ok(
+        "SetUserPoolMfaConfig",
+        json!({"UserPoolId": pool, "MfaConfiguration": "OPTIONAL", "SoftwareTokenMfaConfiguration": {"Enabled": true}}),
+        true,
+    )
+    .await?;
+    let mfa_users = (secs as usize * 80).clamp(200, 2000);
+    let secrets = Arc::new(seed_totp_users(&api, &pool, &srp_client, mfa_users).await?);
+    let (api2, client2, pool2, secrets2) = (api.clone(), srp_client.clone(), pool.clone(), secrets.clone());
+    results.push(
+        load("USER_SRP_AUTH + SOFTWARE_TOKEN_MFA (three calls)", secs, c.min(4), &server, move |i| {
+            let (api, client, pool, secrets) = (api2.clone(), client2.clone(), pool2.clone(), secrets2.clone());
+            async move {
+                let Some(secret) = secrets.get(i) else { return false };
+                let name = format!("mfa{i}");
+                let srp = srp::Client::new(&pool, i as u64);
+                let body = json!({"AuthFlow": "USER_SRP_AUTH", "ClientId": client, "AuthParameters": {"USERNAME": name, "SRP_A": srp.srp_a()}});
+                let Ok((200, step)) = api.call("InitiateAuth", &body, false).await else { return false };
+                let now = SystemTime::now().duration_since(SystemTime::UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0);
+                let ts = domain::auth::srp::format_timestamp(now as i64);
+                let answers = srp.answer(&step["ChallengeParameters"], PASSWORD, &ts);
+                let body = json!({"ClientId": client, "ChallengeName": "PASSWORD_VERIFIER", "Session": step["Session"], "ChallengeResponses": answers});
+                let Ok((200, step)) = api.call("RespondToAuthChallenge", &body, false).await else { return false };
+                // One step ahead: the code that verified the authenticator is spent.
+                let code = domain::auth::totp::hotp(secret, domain::auth::totp::step_of(now as i64 + 30) as u64);
+                let body = json!({"ClientId": client, "ChallengeName": "SOFTWARE_TOKEN_MFA", "Session": step["Session"],
+                                  "ChallengeResponses": {"USERNAME": name, "SOFTWARE_TOKEN_MFA_CODE": code}});
+                matches!(api.call("RespondToAuthChallenge", &body, false).await, Ok((200, v)) if v["AuthenticationResult"].is_object())
+            }
+        })
+        .await,
+    );
+
     let (api2, access2) = (api.clone(), access.clone());
     results.push(
         load("GetUser", secs, c, &server, move |_| {
@@ -563,6 +687,15 @@ async fn main() -> Result<()> {
     }
     if let Some(r) = results.first() {
         println!("\nInitiateAuth at {:.0}% of the argon2 ceiling", r.rps / ceiling * 100.0);
+    }
+    println!("bare 3072-bit modular exponentiations (256-bit exponent) per second on one core: {modpow:.0}");
+    for r in results.iter().filter(|r| r.name.starts_with("USER_SRP_AUTH") && r.requests > 0) {
+        println!(
+            "{}: server CPU {:.3} ms per sign-in = {:.1} bare exponentiations",
+            r.name,
+            r.cpu_ms_per_req,
+            r.cpu_ms_per_req / (1000.0 / modpow)
+        );
     }
     drop(child);
     Ok(())

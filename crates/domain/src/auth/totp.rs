@@ -23,6 +23,13 @@ pub fn secret_base32(secret: &[u8]) -> String {
     data_encoding::BASE32_NOPAD.encode(secret)
 }
 
+/// A base32 secret as authenticator apps show it, back to bytes (any case, spaces and
+/// padding ignored).
+pub fn decode_base32(s: &str) -> Option<Vec<u8>> {
+    let clean: String = s.chars().filter(|c| !c.is_whitespace() && *c != '=').collect::<String>().to_ascii_uppercase();
+    data_encoding::BASE32_NOPAD.decode(clean.as_bytes()).ok()
+}
+
 /// An `otpauth://` URI for a QR code, from the base32 secret.
 pub fn provisioning_uri(secret_base32: &str, issuer: &str, account: &str) -> String {
     let enc = |s: &str| url::form_urlencoded::byte_serialize(s.as_bytes()).collect::<String>().replace('+', "%20");
@@ -108,6 +115,7 @@ mod tests {
         let s = generate_secret();
         assert!(s.len() * 8 >= 160);
         let b = secret_base32(&s);
+        assert_eq!(decode_base32(&b.to_lowercase()), Some(s.clone()));
         assert!(b.len() >= 32 && b.bytes().all(|c| c.is_ascii_uppercase() || (b'2'..=b'7').contains(&c)));
         assert!(provisioning_uri(&b, "My Pool", "a@b.c").starts_with("otpauth://totp/My%20Pool:a%40b.c?secret="));
     }

@@ -33,6 +33,7 @@ mod manage;
 mod mfa;
 mod signin;
 mod signup;
+mod srp;
 
 pub use admin::parse_filter;
 pub use auth::Start;

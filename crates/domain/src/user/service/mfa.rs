@@ -3,6 +3,7 @@
 //! an administrator may reset.
 
 use super::signin::is_true;
+use super::signin::TotpCheck;
 use super::*;
 use crate::auth::{totp, MfaFactor, Step};
 
@@ -90,12 +91,12 @@ impl UserService {
             .open_totp(&user, &pending)
             .ok_or_else(|| UserError::Internal("stored TOTP secret does not open".into()))?;
         match self.check_totp_with(&user, &secret, code).await? {
-            super::signin::TotpCheck::Accepted => {}
-            super::signin::TotpCheck::Used => {
+            TotpCheck::Accepted => {}
+            TotpCheck::Used => {
                 drop(reservation);
                 return Err(UserError::SoftwareTokenUsed);
             }
-            super::signin::TotpCheck::Wrong => {
+            TotpCheck::Wrong => {
                 reservation.failed(&*self.store, self.clock.now()).await?;
                 return Err(UserError::EnableSoftwareTokenMfa);
             }
@@ -252,3 +253,40 @@ impl UserService {
 
 /// An open MFA_SETUP session.
 pub(super) type SetupSession = super::signin::OpenSession;
+
+impl UserService {
+    /// A TOTP code of the user's verified secret, within one step of now and later than
+    /// any code accepted before (recorded atomically, so a code works once).
+    pub(super) async fn check_totp(&self, user: &User, code: &str) -> Result<TotpCheck, UserError> {
+        let Some(secret) = self.open_totp_secret(user) else { return Ok(TotpCheck::Wrong) };
+        self.check_totp_with(user, &secret, code).await
+    }
+
+    pub(super) async fn check_totp_with(&self, user: &User, secret: &[u8], code: &str) -> Result<TotpCheck, UserError> {
+        let now = self.clock.now().millis().div_euclid(1000);
+        match totp::matching_step(secret, code.trim(), now) {
+            Some(step) if self.store.use_totp_step(&user.pool_id, &user.username_key, step).await? => {
+                Ok(TotpCheck::Accepted)
+            }
+            Some(_) => Ok(TotpCheck::Used),
+            None => Ok(TotpCheck::Wrong),
+        }
+    }
+
+    pub(super) fn open_totp_secret(&self, user: &User) -> Option<Vec<u8>> {
+        self.open_totp(user, user.mfa.totp_secret.as_deref()?)
+    }
+
+    pub(super) fn open_totp(&self, user: &User, sealed: &str) -> Option<Vec<u8>> {
+        let sealed = URL_SAFE_NO_PAD.decode(sealed).ok()?;
+        self.master.open(&totp_context(user), &sealed).ok()
+    }
+
+    pub(super) fn seal_totp_secret(&self, user: &User, secret: &[u8]) -> String {
+        URL_SAFE_NO_PAD.encode(self.master.seal(&totp_context(user), secret))
+    }
+}
+
+fn totp_context(user: &User) -> String {
+    format!("cognate/totp_secret/v1/{}/{}", user.pool_id.as_str(), user.username_key)
+}

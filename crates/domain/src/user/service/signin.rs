@@ -7,54 +7,43 @@
 //! and the hosted pages.
 
 use super::auth::AuthEvent;
+use super::srp::{session_of_block, DeviceProof, SrpState, SESSION_BYTES};
 use super::*;
 use crate::auth::srp;
-use crate::auth::{totp, Answer, Challenge, MfaFactor, Step};
+use crate::auth::{Answer, Challenge, MfaFactor, Step};
 use crate::pool::config::MfaMode;
 use crate::ports::AuthSessionRecord;
-use num_bigint::BigUint;
 
 /// Wrong answers a session takes before it is dropped (the lockout counts them too).
 pub const MAX_SESSION_FAILURES: i64 = 3;
 /// How long an SMS or e-mail MFA code lasts (Cognito: 3 minutes).
 pub const MFA_CODE_LIFETIME: Duration = Duration::from_secs(180);
-/// How far an SRP `TIMESTAMP` may be from the server's clock.
-pub const SRP_TIMESTAMP_SKEW: Duration = Duration::from_secs(15 * 60);
 
 const STATE_CONTEXT: &str = "cognate/auth_session/v2";
 
 /// What a challenge session remembers between two calls (sealed in its row).
 #[derive(Serialize, Deserialize)]
-struct SessionState {
-    step: Step,
+pub(super) struct SessionState {
+    pub(super) step: Step,
     /// The name the answer's `USERNAME` must give (`USER_ID_FOR_SRP`).
-    username: String,
+    pub(super) username: String,
     /// An unknown name under PreventUserExistenceErrors: every answer fails alike.
     #[serde(default)]
-    simulated: bool,
+    pub(super) simulated: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    srp: Option<SrpState>,
+    pub(super) srp: Option<SrpState>,
     /// MAC of an SMS / e-mail code, and when it stops working.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    code: Option<(String, i64)>,
+    pub(super) code: Option<(String, i64)>,
     /// The factors offered (SELECT_MFA_TYPE, MFA_SETUP).
     #[serde(default)]
-    options: Vec<MfaFactor>,
+    pub(super) options: Vec<MfaFactor>,
     /// During MFA_SETUP: the software token was associated and verified with this session.
     #[serde(default)]
-    setup_verified: bool,
+    pub(super) setup_verified: bool,
     /// The device the client signed in on (`DEVICE_KEY`), carried to the tokens.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    device_key: Option<String>,
-}
-
-#[derive(Serialize, Deserialize)]
-struct SrpState {
-    a: String,
-    b: String,
-    big_b: String,
-    secret_block: String,
-    salt: String,
+    pub(super) device_key: Option<String>,
 }
 
 /// Where a sign-in stands: done (the caller issues tokens or a hosted session), or a
@@ -112,13 +101,13 @@ pub struct NewDevice {
 /// A session that was found and opened, not yet used.
 pub(super) struct OpenSession {
     pub(super) record: AuthSessionRecord,
-    state: SessionState,
+    pub(super) state: SessionState,
 }
 
 impl UserService {
     // ---- sessions -------------------------------------------------------------------
 
-    async fn new_session(
+    pub(super) async fn new_session(
         &self,
         pool: &UserPool,
         client: &AppClient,
@@ -128,7 +117,7 @@ impl UserService {
         self.new_session_named(pool, client, username_key, state, crate::crypto::random_token(SESSION_BYTES)).await
     }
 
-    async fn new_session_named(
+    pub(super) async fn new_session_named(
         &self,
         pool: &UserPool,
         client: &AppClient,
@@ -234,7 +223,7 @@ impl UserService {
     }
 
     /// Uses the session up: exactly one of several concurrent answers gets through.
-    async fn take(&self, s: &OpenSession) -> Result<(), UserError> {
+    pub(super) async fn take(&self, s: &OpenSession) -> Result<(), UserError> {
         if self.store.take_auth_session(&s.record.id_hash, s.record.failures).await? {
             Ok(())
         } else {
@@ -247,7 +236,7 @@ impl UserService {
         Ok(())
     }
 
-    fn state(step: Step, username: &str) -> SessionState {
+    pub(super) fn state(step: Step, username: &str) -> SessionState {
         SessionState {
             step,
             username: username.to_owned(),
@@ -454,108 +443,6 @@ impl UserService {
         }
     }
 
-    // ---- SRP ----------------------------------------------------------------------------
-
-    /// USER_SRP_AUTH: the `PASSWORD_VERIFIER` challenge with the user's salt and a fresh
-    /// `B`. An unknown name gets a salt derived from it (the same every time) and a `B`
-    /// computed the same way, when the client hides user existence.
-    pub async fn start_srp(&self, start: super::auth::Start<'_>, srp_a: &str) -> Result<AuthStep, UserError> {
-        let super::auth::Start { client_id, pool_id, username, secret_hash, device_key, source } = start;
-        let (client, pool) = self.client_and_pool(client_id).await?;
-        if pool_id.is_some_and(|p| p != pool.id.as_str()) {
-            return Err(UserError::ResourceNotFound(format!("User pool client {client_id} does not exist.")));
-        }
-        if !client.config.allows(AuthFlow::UserSrp) {
-            return Err(UserError::InvalidParameter("USER_SRP_AUTH flow not enabled for this client".into()));
-        }
-        self.check_secret(&client, username, secret_hash)?;
-        check_username(username)?;
-        if srp::parse_hex(srp_a).is_none() {
-            return Err(UserError::InvalidParameter("SRP_A is not a valid hexadecimal number.".into()));
-        }
-        if !self.limits.may_sign_in(source, self.clock.now()) {
-            return Err(UserError::TooManyRequests);
-        }
-        let user = self.lookup(&pool, username).await?;
-        let (key, user_id, salt, v, simulated) = match user.as_ref().map(|u| (u, self.open_verifier(&pool, u))) {
-            Some((u, Some((salt, v)))) => (u.username_key.clone(), u.username.clone(), salt, v, false),
-            found => {
-                if found.is_none() && !client.config.prevent_user_existence_errors {
-                    return Err(UserError::UserNotFound);
-                }
-                // Unknown (or no verifier yet): the same work and shape as a real user.
-                let (salt, v, id) = self.simulated_verifier(&pool, username);
-                let user_id = found.map(|(u, _)| u.username.clone()).unwrap_or(id);
-                (lookup_form(&pool.config, username), user_id, salt, v, true)
-            }
-        };
-        let hello = srp::server_hello(&v);
-        // The secret block carries the session: clients may answer PASSWORD_VERIFIER
-        // without `Session` (pycognito does, and Cognito accepts it).
-        let token = crate::crypto::random_token(SESSION_BYTES);
-        let mut block = token.as_bytes().to_vec();
-        let mut extra = [0u8; 32];
-        rand::RngCore::fill_bytes(&mut rand::rngs::OsRng, &mut extra);
-        block.extend_from_slice(&extra);
-        let secret_block = base64::engine::general_purpose::STANDARD.encode(block);
-        let mut st = Self::state(Step::PasswordVerifier, &user_id);
-        st.simulated = simulated;
-        st.device_key = device_key.map(str::to_owned);
-        st.srp = Some(SrpState {
-            a: srp_a.to_owned(),
-            b: srp::to_hex(&hello.b),
-            big_b: srp::to_hex(&hello.big_b),
-            secret_block: secret_block.clone(),
-            salt: srp::to_hex(&salt),
-        });
-        let session = self.new_session_named(&pool, &client, &key, &st, token).await?;
-        Ok(AuthStep::Challenge {
-            session,
-            challenge: Challenge::PasswordVerifier {
-                salt: srp::to_hex(&salt),
-                srp_b: srp::to_hex(&hello.big_b),
-                secret_block,
-            },
-            username: user_id,
-        })
-    }
-
-    /// The user's salt and verifier, if they have one.
-    fn open_verifier(&self, pool: &UserPool, user: &User) -> Option<(BigUint, BigUint)> {
-        let sealed = URL_SAFE_NO_PAD.decode(user.srp_verifier.as_deref()?).ok()?;
-        let plain = self.master.open(&verifier_context(pool, user), &sealed).ok()?;
-        let text = String::from_utf8(plain).ok()?;
-        let (salt, v) = text.split_once(':')?;
-        Some((srp::parse_hex(salt)?, srp::parse_hex(v)?))
-    }
-
-    /// A salt and verifier for a name that has none: derived from the name under the
-    /// master key, so the same name always gets the same salt, at a real one's cost.
-    fn simulated_verifier(&self, pool: &UserPool, name: &str) -> (BigUint, BigUint, String) {
-        let mac = self
-            .master
-            .mac(&format!("cognate/srp_simulated/v1/{}", pool.id.as_str()), lookup_form(&pool.config, name).as_bytes());
-        let salt = srp::parse_hex(&mac[..32]).unwrap_or_default();
-        let v = srp::verifier_with_salt(pool_name(pool), name, &mac[32..], &salt);
-        // Pools whose user names are generated show a UUID-shaped id, as for real users.
-        let id = if pool.config.username_attributes.is_empty() {
-            name.to_owned()
-        } else {
-            let h = &mac[..32];
-            format!("{}-{}-4{}-8{}-{}", &h[0..8], &h[8..12], &h[13..16], &h[17..20], &h[20..32])
-        };
-        (salt, v, id)
-    }
-
-    /// Derives and seals the SRP verifier of `password` for `user` (its user id is the
-    /// user name, as `USER_ID_FOR_SRP` shows it).
-    pub(super) fn derive_verifier(&self, pool: &UserPool, user: &mut User, password: &Password) {
-        let (salt, v) = srp::verifier(pool_name(pool), &user.username, password.secret());
-        let plain = format!("{}:{}", hex::encode(salt), hex::encode(v));
-        user.srp_verifier =
-            Some(URL_SAFE_NO_PAD.encode(self.master.seal(&verifier_context(pool, user), plain.as_bytes())));
-    }
-
     /// Every password write: policy-free (callers check the policy and history first),
     /// it moves the current hash into the history (kept to the pool's size), stores the
     /// new argon2id hash and derives the SRP verifier.
@@ -711,60 +598,20 @@ impl UserService {
                     return Err(UserError::NotAuthorized("Invalid session for the user.".into()));
                 }
                 self.take(&s).await?;
-                let device = self.users_device(pool, &user, &device_key).await?;
-                let (salt, v) = self
-                    .open_device_verifier(&device)
-                    .ok_or_else(|| UserError::NotAuthorized("Device is not confirmed.".into()))?;
-                let hello = srp::server_hello(&v);
-                let mut block = [0u8; 64];
-                rand::RngCore::fill_bytes(&mut rand::rngs::OsRng, &mut block);
-                let secret_block = base64::engine::general_purpose::STANDARD.encode(block);
-                let mut st = Self::state(Step::DevicePasswordVerifier, &user.username);
-                st.device_key = Some(device_key.clone());
-                st.srp = Some(SrpState {
-                    a: srp_a,
-                    b: srp::to_hex(&hello.b),
-                    big_b: srp::to_hex(&hello.big_b),
-                    secret_block: secret_block.clone(),
-                    salt: srp::to_hex(&salt),
-                });
-                let challenge = Challenge::DevicePasswordVerifier {
-                    salt: srp::to_hex(&salt),
-                    srp_b: srp::to_hex(&hello.big_b),
-                    secret_block,
-                    device_key,
-                };
+                let (challenge, st) = self.device_challenge(pool, &user, device_key, srp_a).await?;
                 self.challenge(pool, client, &user, challenge, st).await
             }
             Answer::DevicePasswordVerifier { device_key, secret_block, timestamp, signature } => {
                 let user = self.session_user(pool, &s).await?;
                 self.take(&s).await?;
-                let refused = || UserError::NotAuthorized("Incorrect username or password.".into());
-                let st = s.state.srp.as_ref().ok_or_else(refused)?;
-                if s.state.device_key.as_deref() != Some(device_key.as_str()) {
-                    return Err(refused());
-                }
-                let device = self.users_device(pool, &user, &device_key).await?;
-                let (_, v) = self.open_device_verifier(&device).ok_or_else(refused)?;
-                let now_secs = self.clock.now().millis().div_euclid(1000);
-                let fresh = srp::parse_timestamp(&timestamp)
-                    .is_some_and(|t| (t - now_secs).unsigned_abs() <= SRP_TIMESTAMP_SKEW.as_secs());
-                let block_ok = crate::crypto::ct_eq(secret_block.as_bytes(), st.secret_block.as_bytes());
-                let (Some(a), Some(b), Some(big_b)) =
-                    (srp::parse_hex(&st.a), srp::parse_hex(&st.b), srp::parse_hex(&st.big_b))
-                else {
-                    return Err(refused());
-                };
-                let block = base64::engine::general_purpose::STANDARD.decode(&secret_block).unwrap_or_default();
-                let proof_ok = srp::session_key(&a, &v, &srp::ServerHello { b, big_b }).is_ok_and(|key| {
-                    srp::check_claim(&key, &device.group_key, &device.device_key, &block, &timestamp, &signature)
-                });
                 let event = AuthEvent { pool, client: client.id.as_str(), typed: username, source };
-                if !(fresh && block_ok && proof_ok) {
-                    event.log(Some(&user), "wrong_device_proof");
-                    return Err(refused());
-                }
-                event.log(Some(&user), "device_verified");
+                let proof = DeviceProof {
+                    device_key: &device_key,
+                    secret_block: &secret_block,
+                    timestamp: &timestamp,
+                    signature: &signature,
+                };
+                self.check_device_proof(pool, &user, &s, proof, &event).await?;
                 Ok(SignInStep::Done(Box::new(user), Some(device_key)))
             }
         }
@@ -822,143 +669,12 @@ impl UserService {
         }
         Ok(user)
     }
-
-    /// A TOTP code of the user's verified secret, within one step of now and later than
-    /// any code accepted before (recorded atomically, so a code works once).
-    pub(super) async fn check_totp(&self, user: &User, code: &str) -> Result<TotpCheck, UserError> {
-        let Some(secret) = self.open_totp_secret(user) else { return Ok(TotpCheck::Wrong) };
-        self.check_totp_with(user, &secret, code).await
-    }
-
-    pub(super) async fn check_totp_with(&self, user: &User, secret: &[u8], code: &str) -> Result<TotpCheck, UserError> {
-        let now = self.clock.now().millis().div_euclid(1000);
-        match totp::matching_step(secret, code.trim(), now) {
-            Some(step) if self.store.use_totp_step(&user.pool_id, &user.username_key, step).await? => {
-                Ok(TotpCheck::Accepted)
-            }
-            Some(_) => Ok(TotpCheck::Used),
-            None => Ok(TotpCheck::Wrong),
-        }
-    }
-
-    pub(super) fn open_totp_secret(&self, user: &User) -> Option<Vec<u8>> {
-        self.open_totp(user, user.mfa.totp_secret.as_deref()?)
-    }
-
-    pub(super) fn open_totp(&self, user: &User, sealed: &str) -> Option<Vec<u8>> {
-        let sealed = URL_SAFE_NO_PAD.decode(sealed).ok()?;
-        self.master.open(&totp_context(user), &sealed).ok()
-    }
-
-    pub(super) fn seal_totp_secret(&self, user: &User, secret: &[u8]) -> String {
-        URL_SAFE_NO_PAD.encode(self.master.seal(&totp_context(user), secret))
-    }
-
-    /// The SRP proof of a PASSWORD_VERIFIER answer, under the account's lockout.
-    #[allow(clippy::too_many_arguments)]
-    async fn check_srp_proof(
-        &self,
-        pool: &UserPool,
-        client: &AppClient,
-        s: &OpenSession,
-        secret_block: &str,
-        timestamp: &str,
-        signature: &str,
-        source: Source,
-    ) -> Result<User, UserError> {
-        let event = AuthEvent { pool, client: client.id.as_str(), typed: &s.state.username, source };
-        let srp_state =
-            s.state.srp.as_ref().ok_or_else(|| UserError::NotAuthorized("Invalid session for the user.".into()))?;
-        let user =
-            if s.state.simulated { None } else { self.store.find_user(&pool.id, &s.record.username_key).await? };
-        let reservation = match self.reserve_attempt(self.lockout_key(pool, &s.state.username, user.as_ref())).await {
-            Ok(r) => r,
-            Err(e) => {
-                event.log(user.as_ref(), "locked");
-                return Err(e);
-            }
-        };
-        let now_secs = self.clock.now().millis().div_euclid(1000);
-        let fresh = srp::parse_timestamp(timestamp)
-            .is_some_and(|t| (t - now_secs).unsigned_abs() <= SRP_TIMESTAMP_SKEW.as_secs());
-        if !fresh {
-            drop(reservation);
-            return Err(UserError::NotAuthorized(
-                "TIMESTAMP is missing, malformed or too far from the server's clock.".into(),
-            ));
-        }
-        let block_ok = crate::crypto::ct_eq(secret_block.as_bytes(), srp_state.secret_block.as_bytes());
-        let verifier = user.as_ref().and_then(|u| self.open_verifier(pool, u));
-        let proof_ok = match (
-            &verifier,
-            srp::parse_hex(&srp_state.a),
-            srp::parse_hex(&srp_state.b),
-            srp::parse_hex(&srp_state.big_b),
-        ) {
-            (Some((_, v)), Some(a), Some(b), Some(big_b)) => {
-                let block = base64::engine::general_purpose::STANDARD.decode(secret_block).unwrap_or_default();
-                match srp::session_key(&a, v, &srp::ServerHello { b, big_b }) {
-                    Ok(key) => srp::check_claim(&key, pool_name(pool), &s.state.username, &block, timestamp, signature),
-                    Err(_) => false,
-                }
-            }
-            _ => {
-                // No verifier (unknown name): the same arithmetic, always refused.
-                if let (Some(a), Some(b), Some(big_b)) =
-                    (srp::parse_hex(&srp_state.a), srp::parse_hex(&srp_state.b), srp::parse_hex(&srp_state.big_b))
-                {
-                    let (_, v, _) = self.simulated_verifier(pool, &s.state.username);
-                    let _ = srp::session_key(&a, &v, &srp::ServerHello { b, big_b });
-                }
-                false
-            }
-        };
-        let ok = block_ok && proof_ok;
-        if ok {
-            reservation.succeeded(&*self.store).await?;
-        } else {
-            reservation.failed(&*self.store, self.clock.now()).await?;
-        }
-        match user {
-            Some(u) if ok => {
-                self.admit(&event, &u)?;
-                Ok(u)
-            }
-            found => {
-                self.limits.failed_sign_in(source, self.clock.now());
-                event.log(found.as_ref(), if found.is_some() { "wrong_password" } else { "unknown_user" });
-                Err(UserError::NotAuthorized("Incorrect username or password.".into()))
-            }
-        }
-    }
 }
 
 /// The lockout counter of second-factor codes (SECURITY.md A-06: five wrong MFA codes
 /// lock as five wrong passwords do).
 pub(super) fn mfa_lockout_key(pool: &UserPool, user: &User) -> String {
     throttle::key("mfa", &format!("{}\0{}", pool.id.as_str(), user.sub))
-}
-
-/// The part of the pool id after `_`, which Cognito's SRP hashes as the "pool name".
-pub(crate) fn pool_name(pool: &UserPool) -> &str {
-    pool.id.as_str().rsplit_once('_').map(|(_, n)| n).unwrap_or(pool.id.as_str())
-}
-
-fn verifier_context(pool: &UserPool, user: &User) -> String {
-    format!("cognate/srp_verifier/v1/{}/{}", pool.id.as_str(), user.username_key)
-}
-
-fn totp_context(user: &User) -> String {
-    format!("cognate/totp_secret/v1/{}/{}", user.pool_id.as_str(), user.username_key)
-}
-
-/// Random bytes of a `Session` value (base64url: 64 characters).
-const SESSION_BYTES: usize = 48;
-
-/// The session a PASSWORD_VERIFIER secret block carries (its first 64 bytes).
-fn session_of_block(block: &str) -> String {
-    let bytes = base64::engine::general_purpose::STANDARD.decode(block.trim()).unwrap_or_default();
-    bytes.get(..64).and_then(|b| std::str::from_utf8(b).ok()).unwrap_or_default().to_owned()
 }
 
 /// MAC context of MFA codes kept in a session.
