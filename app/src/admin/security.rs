@@ -31,6 +31,8 @@ pub struct FactorsView {
     pub preferred: Option<String>,
     /// An authenticator is associated (verified or not).
     pub authenticator: bool,
+    /// Unused recovery codes.
+    pub recovery_codes: usize,
     /// Remembered devices.
     pub devices: Vec<DeviceView>,
 }
@@ -129,6 +131,7 @@ pub fn factors_view(user: &domain::user::User, devices: Vec<domain::user::Device
         enabled: user.mfa.enabled.iter().map(|f| factor_label(*f)).collect(),
         preferred: user.mfa.preferred.map(factor_label),
         authenticator: user.mfa.totp_secret.is_some() || user.mfa.totp_pending.is_some(),
+        recovery_codes: user.mfa.recovery_codes.len(),
         devices: devices
             .into_iter()
             .map(|d| DeviceView {
@@ -246,6 +249,8 @@ pub fn UserFactorsPanel(
                 <dd>{if f.enabled.is_empty() { "None turned on".to_owned() } else { f.enabled.join(", ") }}</dd>
                 <dt>"Preferred"</dt>
                 <dd>{f.preferred.clone().unwrap_or_else(|| "—".into())}</dd>
+                <dt>"Recovery codes left"</dt>
+                <dd>{f.recovery_codes}</dd>
             </dl>
             {(writable && f.authenticator).then(|| form("delete_authenticator", None, "Remove authenticator"))}
             <h3>"Remembered devices"</h3>

@@ -102,6 +102,8 @@ pub struct FormPage {
     pub choices: Vec<(String, String)>,
     /// A QR code to scan (authenticator set-up), with its text beside it.
     pub qr: Option<Qr>,
+    /// One-time codes to write down (recovery codes), shown as a list.
+    pub codes: Vec<String>,
 }
 
 /// A QR code as dark/light modules, drawn as SVG on the server (no script, no image).
@@ -202,7 +204,7 @@ fn field_view(f: Field) -> impl IntoView {
 /// A page with one form.
 #[component]
 pub fn FormView(page: FormPage) -> impl IntoView {
-    let FormPage { chrome, action, hidden, fields, submit, error, notice, intro, links, choices, qr } = page;
+    let FormPage { chrome, action, hidden, fields, submit, error, notice, intro, links, choices, qr, codes } = page;
     let buttons = if choices.is_empty() {
         view! { <button class="cg-button" type="submit">{submit}</button> }.into_any()
     } else {
@@ -218,6 +220,11 @@ pub fn FormView(page: FormPage) -> impl IntoView {
             {error.map(|e| view! { <p class="cg-error" role="alert" id="form-error">{e}</p> })}
             {intro.map(|t| view! { <p class="cg-hint">{t}</p> })}
             {qr.map(qr_view)}
+            {(!codes.is_empty()).then(|| view! {
+                <ul class="cg-codes" aria-label="Recovery codes">
+                    {codes.into_iter().map(|c| view! { <li><code>{c}</code></li> }).collect_view()}
+                </ul>
+            })}
             <form class="cg-form" id="cg-form" method="post" action=action novalidate=false>
                 {hidden.into_iter().map(|(k, v)| view! { <input type="hidden" name=k value=v /> }).collect_view()}
                 {fields.into_iter().map(field_view).collect_view()}

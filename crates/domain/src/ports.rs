@@ -156,6 +156,15 @@ pub trait UserStore: Send + Sync {
     /// Records that TOTP step `step` was used by the user, if it is later than the last
     /// one used (compare-and-swap); false when it is not (a code is accepted once).
     async fn use_totp_step(&self, pool: &UserPoolId, username_key: &str, step: i64) -> Result<bool, StoreError>;
+    /// Replaces the user's second factors if they are still `expected` (compare-and-swap:
+    /// of two concurrent uses of one recovery code, one wins); false otherwise.
+    async fn swap_user_mfa(
+        &self,
+        pool: &UserPoolId,
+        username_key: &str,
+        expected: &crate::auth::UserMfa,
+        new: &crate::auth::UserMfa,
+    ) -> Result<bool, StoreError>;
     /// How many users the pool has.
     async fn count_users(&self, pool: &UserPoolId) -> Result<i64, StoreError>;
     /// Users per status, group and client counts of a pool (the console's overview),

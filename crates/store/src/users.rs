@@ -337,6 +337,24 @@ impl UserStore for SqlStore {
         Ok(r.rows_affected() == 1)
     }
 
+    async fn swap_user_mfa(
+        &self,
+        pool: &UserPoolId,
+        username_key: &str,
+        expected: &domain::auth::UserMfa,
+        new: &domain::auth::UserMfa,
+    ) -> Result<bool, StoreError> {
+        let r = sqlx::query("update users set mfa = $4 where pool_id = $1 and username_key = $2 and mfa = $3")
+            .bind(pool.as_str())
+            .bind(username_key)
+            .bind(to_json(expected)?)
+            .bind(to_json(new)?)
+            .execute(&self.pool)
+            .await
+            .map_err(map)?;
+        Ok(r.rows_affected() == 1)
+    }
+
     async fn count_code_attempt(
         &self,
         pool: &UserPoolId,

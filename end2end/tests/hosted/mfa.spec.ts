@@ -96,8 +96,29 @@ for (const js of [true, false]) {
     expect(secret).toMatch(/^[A-Z2-7]{52}$/);
     await page.getByLabel("Code", { exact: true }).fill(totp(secret));
     await page.getByRole("button", { name: "Verify and sign in" }).click();
+    // Recovery codes, shown once, before the sign-in finishes.
+    await expect(page.getByRole("heading", { name: "Save your recovery codes" })).toBeVisible();
+    const recovery = await page.getByRole("list", { name: "Recovery codes" }).locator("code").allTextContents();
+    expect(recovery).toHaveLength(10);
+    await page.getByRole("button", { name: "I saved them: continue" }).click();
     await landed(page);
     await context.close();
+
+    // A recovery code stands in for the authenticator, once.
+    for (const expectOk of [true, false]) {
+      ({ context, page } = await fresh(browser, js, baseURL!));
+      await openSignIn(page, p.clientId, p.callback);
+      await password(page, p.username);
+      await expect(page.getByRole("heading", { name: "Enter your code" })).toBeVisible();
+      await page.getByLabel("Code", { exact: true }).fill(recovery[0]);
+      await page.getByRole("button", { name: "Sign in" }).click();
+      if (expectOk) {
+        await landed(page);
+      } else {
+        await expect(page.getByRole("alert")).toContainText("That code is not right");
+      }
+      await context.close();
+    }
 
     // 2. Next sign-in: the authenticator's code; a wrong one is explained on the page.
     ({ context, page } = await fresh(browser, js, baseURL!));

@@ -103,6 +103,7 @@ fn render(app_name: &str, draft: Draft) -> Response {
         submit: "Sign in".into(),
         choices: Vec::new(),
         qr: None,
+        codes: Vec::new(),
         error: draft.problem,
         notice: None,
         intro: None,

@@ -22,6 +22,8 @@ enum Form {
     Code(MfaFactor),
     Select,
     Setup,
+    /// The recovery codes were shown after set-up; continuing finishes the sign-in.
+    Recovery,
 }
 
 impl Form {
@@ -32,6 +34,7 @@ impl Form {
             Form::Code(MfaFactor::Email) => "email",
             Form::Select => "select",
             Form::Setup => "setup",
+            Form::Recovery => "recovery",
         }
     }
 
@@ -42,6 +45,7 @@ impl Form {
             "email" => Form::Code(MfaFactor::Email),
             "select" => Form::Select,
             "setup" => Form::Setup,
+            "recovery" => Form::Recovery,
             _ => return None,
         })
     }
@@ -125,7 +129,11 @@ async fn challenge_page(
         }
         Challenge::SoftwareTokenMfa => {
             let mut page = p.form("Enter your code", Form::Code(MfaFactor::SoftwareToken), session, username);
-            page.intro = Some("Enter the six-digit code from your authenticator app.".into());
+            page.intro = Some(
+                "Enter the six-digit code from your authenticator app, or one of your recovery codes if you \
+                 lost it."
+                    .into(),
+            );
             page.fields = vec![Page::code_field()];
             page.submit = "Sign in".into();
             page
@@ -253,7 +261,18 @@ pub async fn mfa_post(
     let result =
         answer(&st, &a, &session, &username, kind, &code, form.get("choice").map(String::as_str), source).await;
     match result {
-        Ok(step) => step_response(&st, &a, token, p.set.clone(), step).await,
+        Ok(Answered::Step(step)) => step_response(&st, &a, token, p.set.clone(), step).await,
+        Ok(Answered::RecoveryCodes { session, codes }) => {
+            let mut page = p.form("Save your recovery codes", Form::Recovery, &session, &username);
+            page.intro = Some(
+                "If you lose your authenticator, each of these codes signs you in once in its place. Keep them \
+                 somewhere safe: they are shown only now."
+                    .into(),
+            );
+            page.codes = codes;
+            page.submit = "I saved them: continue".into();
+            p.send(StatusCode::OK, page)
+        }
         Err(e) => match (message(&e), kind) {
             (Some(m), Form::Code(f)) => {
                 let challenge = match f {
@@ -278,6 +297,13 @@ pub async fn mfa_post(
     }
 }
 
+/// What an answer led to: the state machine's next step, or (after authenticator set-up)
+/// recovery codes to show before the sign-in finishes.
+enum Answered {
+    Step(SignInStep),
+    RecoveryCodes { session: String, codes: Vec<String> },
+}
+
 #[allow(clippy::too_many_arguments)]
 async fn answer(
     st: &OAuthState,
@@ -288,18 +314,21 @@ async fn answer(
     code: &str,
     choice: Option<&str>,
     source: Source,
-) -> Result<SignInStep, UserError> {
+) -> Result<Answered, UserError> {
     match kind {
         Form::Code(factor) => {
             let answer = Answer::Code { factor, code: code.to_owned() };
-            st.users.hosted_respond(&a.pool, &a.client, session, username, answer, source).await
+            st.users.hosted_respond(&a.pool, &a.client, session, username, answer, source).await.map(Answered::Step)
         }
         Form::Select => {
             let f = match choice.and_then(Form::parse) {
                 Some(Form::Code(f)) => f,
                 _ => return Err(UserError::InvalidParameter("Choose one of the options.".into())),
             };
-            st.users.hosted_respond(&a.pool, &a.client, session, username, Answer::SelectMfaType(f), source).await
+            st.users
+                .hosted_respond(&a.pool, &a.client, session, username, Answer::SelectMfaType(f), source)
+                .await
+                .map(Answered::Step)
         }
         Form::Setup => {
             let next = st
@@ -307,7 +336,13 @@ async fn answer(
                 .verify_software_token(TokenOrSession::Session(session), code)
                 .await?
                 .ok_or_else(|| UserError::Internal("no session after verification".into()))?;
-            st.users.hosted_respond(&a.pool, &a.client, &next, username, Answer::MfaSetup, source).await
+            let codes = st.users.recovery_codes_for_setup(&next).await?;
+            Ok(Answered::RecoveryCodes { session: next, codes })
         }
+        Form::Recovery => st
+            .users
+            .hosted_respond(&a.pool, &a.client, session, username, Answer::MfaSetup, source)
+            .await
+            .map(Answered::Step),
     }
 }

@@ -351,6 +351,7 @@ fn login_page(f: LoginForm<'_>) -> String {
         submit: "Sign in".into(),
         choices: Vec::new(),
         qr: None,
+        codes: Vec::new(),
         error: f.error,
         notice: f.notice,
         intro: None,

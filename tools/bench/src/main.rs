@@ -495,14 +495,18 @@ async fn main() -> Result<()> {
         true,
     )
     .await?;
-    let mfa_users = (secs as usize * 80).clamp(200, 2000);
+    let mfa_users = (secs as usize * 150).clamp(200, 4000);
     let secrets = Arc::new(seed_totp_users(&api, &pool, &srp_client, mfa_users).await?);
     let (api2, client2, pool2, secrets2) = (api.clone(), srp_client.clone(), pool.clone(), secrets.clone());
     results.push(
         load("USER_SRP_AUTH + SOFTWARE_TOKEN_MFA (three calls)", secs, c.min(4), &server, move |i| {
             let (api, client, pool, secrets) = (api2.clone(), client2.clone(), pool2.clone(), secrets2.clone());
             async move {
-                let Some(secret) = secrets.get(i) else { return false };
+                let Some(secret) = secrets.get(i) else {
+                    // Out of fresh users: no busy loop (the runtime has one thread).
+                    tokio::time::sleep(Duration::from_millis(10)).await;
+                    return false;
+                };
                 let name = format!("mfa{i}");
                 let srp = srp::Client::new(&pool, i as u64);
                 let body = json!({"AuthFlow": "USER_SRP_AUTH", "ClientId": client, "AuthParameters": {"USERNAME": name, "SRP_A": srp.srp_a()}});

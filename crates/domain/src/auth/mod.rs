@@ -212,6 +212,24 @@ pub struct UserMfa {
     pub recovery_codes: Vec<String>,
 }
 
+/// How many recovery codes a user gets at a time.
+pub const RECOVERY_CODES: usize = 10;
+const RECOVERY_ALPHABET: &[u8] = b"abcdefghjkmnpqrstuvwxyz23456789";
+
+/// A fresh recovery code: ten characters from an unambiguous alphabet (about 49 bits),
+/// shown as `xxxxx-xxxxx`.
+pub fn new_recovery_code() -> String {
+    let raw = crate::crypto::random_chars(10, RECOVERY_ALPHABET);
+    format!("{}-{}", &raw[..5], &raw[5..])
+}
+
+/// The canonical form of a typed recovery code (case, spaces and dashes ignored), or
+/// `None` when it cannot be one (six digits are a TOTP code).
+pub fn recovery_code_form(typed: &str) -> Option<String> {
+    let c: String = typed.chars().filter(|c| !c.is_whitespace() && *c != '-').collect::<String>().to_ascii_lowercase();
+    (c.len() == 10 && c.bytes().all(|b| RECOVERY_ALPHABET.contains(&b))).then_some(c)
+}
+
 impl UserMfa {
     /// Whether `f` is turned on.
     pub fn has(&self, f: MfaFactor) -> bool {
@@ -227,5 +245,20 @@ impl UserMfa {
         } else if self.preferred == Some(f) {
             self.preferred = None;
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn recovery_codes_are_told_from_totp_codes_and_typed_loosely() {
+        let c = new_recovery_code();
+        assert_eq!(c.len(), 11);
+        assert_eq!(recovery_code_form(&c).map(|f| f.len()), Some(10));
+        assert_eq!(recovery_code_form(&c.to_uppercase().replace('-', " ")), recovery_code_form(&c));
+        assert_eq!(recovery_code_form("123456"), None, "a TOTP code is not a recovery code");
+        assert_eq!(recovery_code_form("abcde-fghi1"), None, "1 is not in the alphabet");
     }
 }

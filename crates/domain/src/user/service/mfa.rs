@@ -174,8 +174,41 @@ impl UserService {
         user.mfa.totp_secret = None;
         user.mfa.totp_pending = None;
         user.mfa.totp_verified = false;
+        user.mfa.recovery_codes.clear();
         user.mfa.set(MfaFactor::SoftwareToken, false);
         self.save_mfa(&pool, &user).await
+    }
+
+    /// New recovery codes for the user of an MFA_SETUP session whose authenticator was just
+    /// verified (the hosted set-up shows them once); they replace any earlier ones.
+    pub async fn recovery_codes_for_setup(&self, session: &str) -> Result<Vec<String>, UserError> {
+        let (pool, _, s) = self.setup_session(session).await?;
+        if !s.state.setup_verified {
+            return Err(UserError::NotAuthorized("Invalid session for the user.".into()));
+        }
+        let mut user = self.setup_user(&pool, &s.record.username_key).await?;
+        let codes: Vec<String> = (0..crate::auth::RECOVERY_CODES).map(|_| crate::auth::new_recovery_code()).collect();
+        user.mfa.recovery_codes = codes
+            .iter()
+            .filter_map(|c| crate::auth::recovery_code_form(c))
+            .map(|c| self.master.mac(&recovery_context(&user), c.as_bytes()))
+            .collect();
+        self.save_mfa(&pool, &user).await?;
+        Ok(codes)
+    }
+
+    /// Spends a recovery code in place of an authenticator code: true when it was one of
+    /// the user's unused codes (and is now used up), false otherwise.
+    pub(super) async fn spend_recovery_code(&self, user: &User, typed: &str) -> Result<bool, UserError> {
+        let Some(code) = crate::auth::recovery_code_form(typed) else { return Ok(false) };
+        let mac = self.master.mac(&recovery_context(user), code.as_bytes());
+        let Some(i) = user.mfa.recovery_codes.iter().position(|h| crate::crypto::ct_eq(h.as_bytes(), mac.as_bytes()))
+        else {
+            return Ok(false);
+        };
+        let mut spent = user.mfa.clone();
+        spent.recovery_codes.remove(i);
+        Ok(self.store.swap_user_mfa(&user.pool_id, &user.username_key, &user.mfa, &spent).await?)
     }
 
     fn apply_preferences(&self, pool: &UserPool, user: &mut User, prefs: MfaPreferences) -> Result<(), UserError> {
@@ -289,4 +322,8 @@ impl UserService {
 
 fn totp_context(user: &User) -> String {
     format!("cognate/totp_secret/v1/{}/{}", user.pool_id.as_str(), user.username_key)
+}
+
+fn recovery_context(user: &User) -> String {
+    format!("cognate/recovery_code/v1/{}/{}", user.pool_id.as_str(), user.username_key)
 }

@@ -537,6 +537,10 @@ impl UserService {
                 let user = self.session_user(pool, &s).await?;
                 let reservation = self.reserve_attempt(mfa_lockout_key(pool, &user)).await?;
                 let ok = match factor {
+                    // Beyond Cognito: a recovery code stands in for the authenticator.
+                    MfaFactor::SoftwareToken if crate::auth::recovery_code_form(&code).is_some() => {
+                        self.spend_recovery_code(&user, &code).await?
+                    }
                     MfaFactor::SoftwareToken => match self.check_totp(&user, &code).await? {
                         TotpCheck::Accepted => true,
                         TotpCheck::Wrong => false,
