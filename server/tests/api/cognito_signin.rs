@@ -1237,3 +1237,137 @@ async fn sms_mfa_codes_go_through_sns_to_verified_numbers_only() {
     assert_eq!(err.code(), Some("InvalidParameterException"));
     assert!(moto.sms().await.iter().all(|(p, _)| p != "+15555550102"), "M-06: no SMS to an unverified number");
 }
+
+#[tokio::test]
+async fn legacy_mfa_settings_and_the_admin_forms_of_mfa_and_devices() {
+    let app = spawn_app().await;
+    let c = app.cognito();
+    let pool = srp_pool(&c, false).await;
+    c.update_user_pool_client()
+        .user_pool_id(&pool.id)
+        .client_id(&pool.client_id)
+        .explicit_auth_flows(ExplicitAuthFlowsType::AllowUserPasswordAuth)
+        .explicit_auth_flows(ExplicitAuthFlowsType::AllowAdminUserPasswordAuth)
+        .send()
+        .await
+        .unwrap();
+    c.update_user_pool()
+        .user_pool_id(&pool.id)
+        .mfa_configuration(UserPoolMfaType::Optional)
+        .sms_configuration(
+            aws_sdk_cognitoidentityprovider::types::SmsConfigurationType::builder()
+                .sns_caller_arn("arn:aws:iam::123456789012:role/sns")
+                .build(),
+        )
+        .device_configuration(
+            aws_sdk_cognitoidentityprovider::types::DeviceConfigurationType::builder()
+                .device_only_remembered_on_user_prompt(true)
+                .build(),
+        )
+        .send()
+        .await
+        .unwrap();
+    let attr = |n: &str, v: &str| {
+        aws_sdk_cognitoidentityprovider::types::AttributeType::builder().name(n).value(v).build().unwrap()
+    };
+    c.admin_create_user()
+        .user_pool_id(&pool.id)
+        .username("lee")
+        .user_attributes(attr("phone_number", "+15555550199"))
+        .user_attributes(attr("phone_number_verified", "true"))
+        .message_action(aws_sdk_cognitoidentityprovider::types::MessageActionType::Suppress)
+        .send()
+        .await
+        .unwrap();
+    c.admin_set_user_password()
+        .user_pool_id(&pool.id)
+        .username("lee")
+        .password(PASSWORD)
+        .permanent(true)
+        .send()
+        .await
+        .unwrap();
+    let admin_sign_in = || {
+        c.admin_initiate_auth()
+            .user_pool_id(&pool.id)
+            .client_id(&pool.client_id)
+            .auth_flow(AuthFlowType::AdminUserPasswordAuth)
+            .auth_parameters("USERNAME", "lee")
+            .auth_parameters("PASSWORD", PASSWORD)
+            .send()
+    };
+    let first = admin_sign_in().await.unwrap();
+    let r = first.authentication_result().expect("no MFA yet");
+    let access = r.access_token().unwrap().to_owned();
+    let device_key = r.new_device_metadata().unwrap().device_key().unwrap().to_owned();
+
+    // The legacy MFAOptions turn SMS MFA on; GetUser reports it both ways.
+    let sms = aws_sdk_cognitoidentityprovider::types::MfaOptionType::builder()
+        .delivery_medium(aws_sdk_cognitoidentityprovider::types::DeliveryMediumType::Sms)
+        .attribute_name("phone_number")
+        .build();
+    c.set_user_settings().access_token(&access).mfa_options(sms).send().await.unwrap();
+    let me = c.get_user().access_token(&access).send().await.unwrap();
+    assert_eq!(me.user_mfa_setting_list(), ["SMS_MFA".to_owned()]);
+    assert_eq!(me.mfa_options().len(), 1);
+    let step = admin_sign_in().await.unwrap();
+    assert_eq!(step.challenge_name(), Some(&ChallengeNameType::SmsMfa));
+    // The admin form of the answer: a wrong code, with the pool id.
+    let err = c
+        .admin_respond_to_auth_challenge()
+        .user_pool_id(&pool.id)
+        .client_id(&pool.client_id)
+        .challenge_name(ChallengeNameType::SmsMfa)
+        .session(step.session().unwrap())
+        .challenge_responses("USERNAME", "lee")
+        .challenge_responses("SMS_MFA_CODE", "not-a-code")
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), Some("CodeMismatchException"));
+    c.admin_set_user_settings()
+        .user_pool_id(&pool.id)
+        .username("lee")
+        .set_mfa_options(Some(vec![]))
+        .send()
+        .await
+        .unwrap();
+    assert!(admin_sign_in().await.unwrap().authentication_result().is_some(), "SMS MFA off again");
+
+    // Devices, by the administrator.
+    c.confirm_device()
+        .access_token(&access)
+        .device_key(&device_key)
+        .device_secret_verifier_config(
+            aws_sdk_cognitoidentityprovider::types::DeviceSecretVerifierConfigType::builder()
+                .salt(base64::engine::general_purpose::STANDARD.encode([1u8; 16]))
+                .password_verifier(base64::engine::general_purpose::STANDARD.encode([2u8; 384]))
+                .build(),
+        )
+        .send()
+        .await
+        .unwrap();
+    let status = |d: &aws_sdk_cognitoidentityprovider::types::DeviceType| {
+        d.device_attributes()
+            .iter()
+            .find(|a| a.name() == "dev:device_remembered_status")
+            .and_then(|a| a.value())
+            .map(str::to_owned)
+    };
+    let got = c.admin_get_device().user_pool_id(&pool.id).username("lee").device_key(&device_key).send().await.unwrap();
+    assert_eq!(status(got.device().unwrap()).as_deref(), Some("not_remembered"));
+    c.admin_update_device_status()
+        .user_pool_id(&pool.id)
+        .username("lee")
+        .device_key(&device_key)
+        .device_remembered_status(aws_sdk_cognitoidentityprovider::types::DeviceRememberedStatusType::Remembered)
+        .send()
+        .await
+        .unwrap();
+    let got = c.admin_get_device().user_pool_id(&pool.id).username("lee").device_key(&device_key).send().await.unwrap();
+    assert_eq!(status(got.device().unwrap()).as_deref(), Some("remembered"));
+    c.admin_forget_device().user_pool_id(&pool.id).username("lee").device_key(&device_key).send().await.unwrap();
+    let err =
+        c.admin_get_device().user_pool_id(&pool.id).username("lee").device_key(&device_key).send().await.unwrap_err();
+    assert_eq!(err.code(), Some("ResourceNotFoundException"));
+}
