@@ -9,15 +9,24 @@
 //! really differs, the function takes its SQL from `dialect.rs`.
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::todo))]
 
+mod admin_keys;
+mod audit;
 mod auth_sessions;
+mod branding;
+mod clients;
 mod connect;
 mod devices;
 mod dialect;
 mod error;
 mod groups;
+mod health;
 mod oauth;
-mod queries;
+mod operators;
+mod pool_domains;
+mod pools;
 mod rows;
+mod sessions;
+mod throttles;
 mod users;
 
 pub use connect::{Backend, ConnectError, SqlStore};
