@@ -260,6 +260,8 @@ pub trait TokenStore: Send + Sync {
 /// The outbox of messages to users.
 #[async_trait]
 pub trait OutboxStore: Send + Sync {
+    /// Queues a message that goes with no change to a user (a sign-in's MFA code).
+    async fn queue_message(&self, m: &OutboxRecord) -> Result<(), StoreError>;
     /// Pending messages due at `now`, oldest first.
     async fn due_messages(&self, now: Timestamp, limit: usize) -> Result<Vec<OutboxRecord>, StoreError>;
     /// Marks a message delivered (`to` says where: `smtp` or `mailbox`).

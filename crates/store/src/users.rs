@@ -162,20 +162,26 @@ async fn write_dependents(tx: &mut Transaction<'_, Any>, w: &UserWrite<'_>, now:
         }
     }
     for m in &w.outbox {
-        sqlx::query(
-            "insert into outbox (id, channel, recipient, sealed, status, attempts, next_attempt_at, created_at, updated_at) \
-             values ($1, $2, $3, $4, 'pending', 0, $5, $6, $6)",
-        )
-        .bind(&m.id)
-        .bind(m.channel.as_str())
-        .bind(&m.recipient)
-        .bind(&m.sealed)
-        .bind(m.next_attempt_at.millis())
-        .bind(m.created_at.millis())
-        .execute(&mut **tx)
-        .await
-        .map_err(map)?;
+        insert_outbox(&mut **tx, m).await?;
     }
+    Ok(())
+}
+
+/// One message into the outbox.
+async fn insert_outbox<'e, E: sqlx::Executor<'e, Database = Any>>(ex: E, m: &OutboxRecord) -> Result<(), StoreError> {
+    sqlx::query(
+        "insert into outbox (id, channel, recipient, sealed, status, attempts, next_attempt_at, created_at, updated_at) \
+         values ($1, $2, $3, $4, 'pending', 0, $5, $6, $6)",
+    )
+    .bind(&m.id)
+    .bind(m.channel.as_str())
+    .bind(&m.recipient)
+    .bind(&m.sealed)
+    .bind(m.next_attempt_at.millis())
+    .bind(m.created_at.millis())
+    .execute(ex)
+    .await
+    .map_err(map)?;
     Ok(())
 }
 
@@ -649,6 +655,10 @@ const OUTBOX_COLUMNS: &str = "id, channel, recipient, sealed, attempts, next_att
 
 #[async_trait]
 impl OutboxStore for SqlStore {
+    async fn queue_message(&self, m: &OutboxRecord) -> Result<(), StoreError> {
+        insert_outbox(&self.pool, m).await
+    }
+
     async fn due_messages(&self, now: Timestamp, limit: usize) -> Result<Vec<OutboxRecord>, StoreError> {
         let sql = format!(
             "select {OUTBOX_COLUMNS} from outbox where status = 'pending' and next_attempt_at <= $1 order by next_attempt_at, id limit $2"

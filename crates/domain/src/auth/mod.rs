@@ -76,23 +76,6 @@ pub enum Challenge {
     },
 }
 
-impl Challenge {
-    /// The step a session for this challenge waits in.
-    pub fn step(&self) -> Step {
-        match self {
-            Challenge::PasswordVerifier { .. } => Step::PasswordVerifier,
-            Challenge::NewPasswordRequired { .. } => Step::NewPasswordRequired,
-            Challenge::SoftwareTokenMfa => Step::SoftwareTokenMfa,
-            Challenge::SmsMfa { .. } => Step::SmsMfa,
-            Challenge::EmailOtp { .. } => Step::EmailOtp,
-            Challenge::SelectMfaType { .. } => Step::SelectMfaType,
-            Challenge::MfaSetup { .. } => Step::MfaSetup,
-            Challenge::DeviceSrpAuth => Step::DeviceSrpAuth,
-            Challenge::DevicePasswordVerifier { .. } => Step::DevicePasswordVerifier,
-        }
-    }
-}
-
 /// The step a challenge session waits in: what answer it takes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

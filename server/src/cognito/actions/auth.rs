@@ -33,7 +33,7 @@ pub struct RespondRequest {
     challenge_responses: Option<HashMap<String, String>>,
 }
 
-pub fn tokens_out(t: &TokenSet, device: Option<&NewDevice>) -> Value {
+fn tokens_out(t: &TokenSet, device: Option<&NewDevice>) -> Value {
     let mut r = json!({
         "AccessToken": t.access_token,
         "IdToken": t.id_token,
@@ -49,8 +49,9 @@ pub fn tokens_out(t: &TokenSet, device: Option<&NewDevice>) -> Value {
     json!({ "AuthenticationResult": r, "ChallengeParameters": {} })
 }
 
-/// Cognito's name of a factor's challenge (also the `ANSWER` of SELECT_MFA_TYPE).
-fn factor_name(f: MfaFactor) -> &'static str {
+/// Cognito's name of a factor's challenge (also the `ANSWER` of SELECT_MFA_TYPE and the
+/// names in `UserMFASettingList`).
+pub(super) fn factor_name(f: MfaFactor) -> &'static str {
     match f {
         MfaFactor::SoftwareToken => "SOFTWARE_TOKEN_MFA",
         MfaFactor::Sms => "SMS_MFA",

@@ -3,6 +3,9 @@
 //! AdminDeleteSoftwareToken) and preferences (Set/AdminSetUserMFAPreference, the legacy
 //! Set/AdminSetUserSettings), and how GetUser / AdminGetUser report them.
 
+use super::auth::factor_name;
+use super::pools::PoolIdRequest;
+use super::users::AdminUserRequest;
 use super::writer;
 use crate::cognito::error::CognitoError;
 use crate::cognito::CognitoState;
@@ -13,21 +16,12 @@ use domain::AdminCtx;
 use serde::Deserialize;
 use serde_json::{json, Map, Value};
 
-/// Cognito's name of a factor in `UserMFASettingList` / `PreferredMfaSetting`.
-fn setting_name(f: MfaFactor) -> &'static str {
-    match f {
-        MfaFactor::SoftwareToken => "SOFTWARE_TOKEN_MFA",
-        MfaFactor::Sms => "SMS_MFA",
-        MfaFactor::Email => "EMAIL_OTP",
-    }
-}
-
 /// The MFA fields of GetUser / AdminGetUser.
 pub fn user_mfa_out(user: &User, o: &mut Map<String, Value>) {
-    let list: Vec<&str> = user.mfa.enabled.iter().map(|f| setting_name(*f)).collect();
+    let list: Vec<&str> = user.mfa.enabled.iter().map(|f| factor_name(*f)).collect();
     o.insert("UserMFASettingList".into(), json!(list));
     if let Some(p) = user.mfa.preferred {
-        o.insert("PreferredMfaSetting".into(), Value::from(setting_name(p)));
+        o.insert("PreferredMfaSetting".into(), Value::from(factor_name(p)));
     }
     if user.mfa.has(MfaFactor::Sms) {
         o.insert("MFAOptions".into(), json!([{ "DeliveryMedium": "SMS", "AttributeName": "phone_number" }]));
@@ -70,12 +64,6 @@ pub struct SetUserPoolMfaConfigRequest {
     sms_mfa_configuration: Option<SmsMfaConfigWire>,
     software_token_mfa_configuration: Option<EnabledWire>,
     email_mfa_configuration: Option<EmailMfaConfigWire>,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "PascalCase")]
-pub struct PoolIdRequest {
-    user_pool_id: String,
 }
 
 fn mfa_config_out(config: &domain::pool::config::PoolConfig) -> Value {
@@ -309,13 +297,6 @@ pub async fn admin_set_user_settings(
         )
         .await?;
     Ok(json!({}))
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "PascalCase")]
-pub struct AdminUserRequest {
-    user_pool_id: String,
-    username: String,
 }
 
 pub async fn admin_delete_software_token(

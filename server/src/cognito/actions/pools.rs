@@ -170,7 +170,7 @@ pub struct UpdateUserPoolRequest {
 #[derive(Deserialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct PoolIdRequest {
-    user_pool_id: String,
+    pub(super) user_pool_id: String,
 }
 
 #[derive(Deserialize)]

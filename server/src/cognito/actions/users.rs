@@ -236,8 +236,8 @@ pub async fn admin_create_user(
 #[derive(Deserialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct AdminUserRequest {
-    user_pool_id: String,
-    username: String,
+    pub(super) user_pool_id: String,
+    pub(super) username: String,
 }
 
 pub async fn admin_get_user(st: &CognitoState, ctx: &AdminCtx, req: AdminUserRequest) -> Result<Value, CognitoError> {

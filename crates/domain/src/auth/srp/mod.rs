@@ -8,7 +8,6 @@
 //! exponents it sees are the server's ephemeral `b` (fresh per sign-in, used once) and
 //! the public `u`, so no long-lived secret is an exponent here (see NOTES.md).
 
-use hmac::{Hmac, Mac};
 use num_bigint::BigUint;
 use sha2::{Digest, Sha256};
 use std::sync::OnceLock;
@@ -163,17 +162,14 @@ fn hkdf16(ikm: &[u8], salt: &[u8]) -> [u8; 16] {
 }
 
 fn hmac_sha256(key: &[u8], parts: &[&[u8]]) -> [u8; 32] {
-    // HMAC accepts keys of any length.
-    let mut m = <Hmac<Sha256> as Mac>::new_from_slice(key).unwrap_or_else(|_| unreachable_hmac());
+    // aws-lc's HMAC takes a key of any length and cannot fail.
+    let mut ctx = aws_lc_rs::hmac::Context::with_key(&aws_lc_rs::hmac::Key::new(aws_lc_rs::hmac::HMAC_SHA256, key));
     for p in parts {
-        m.update(p);
+        ctx.update(p);
     }
-    m.finalize().into_bytes().into()
-}
-
-#[allow(clippy::panic)] // HMAC::new_from_slice never fails; a type is needed for the branch.
-fn unreachable_hmac() -> Hmac<Sha256> {
-    panic!("HMAC accepts keys of any length")
+    let mut out = [0u8; 32];
+    out.copy_from_slice(ctx.sign().as_ref());
+    out
 }
 
 /// The proof the client sends (`PASSWORD_CLAIM_SIGNATURE`, base64 of the raw HMAC):

@@ -4,7 +4,6 @@
 
 use super::signin::NewDevice;
 use super::*;
-use crate::auth::srp;
 use crate::user::{Device, DevicePage};
 use num_bigint::BigUint;
 
@@ -30,11 +29,7 @@ impl UserService {
     }
 
     pub(super) fn open_device_verifier(&self, d: &Device) -> Option<(BigUint, BigUint)> {
-        let sealed = URL_SAFE_NO_PAD.decode(d.sealed_verifier.as_deref()?).ok()?;
-        let plain = self.master.open(&device_context(d), &sealed).ok()?;
-        let text = String::from_utf8(plain).ok()?;
-        let (salt, v) = text.split_once(':')?;
-        Some((srp::parse_hex(salt)?, srp::parse_hex(v)?))
+        self.open_salt_verifier(&device_context(d), d.sealed_verifier.as_deref()?)
     }
 
     /// The device a finished sign-in is on: the one the client named (it signed in on it
@@ -102,8 +97,7 @@ impl UserService {
         if v.is_empty() || v.len() > 512 || salt.is_empty() || salt.len() > 64 {
             return Err(bad());
         }
-        let plain = format!("{}:{}", hex::encode(&salt), hex::encode(&v));
-        d.sealed_verifier = Some(URL_SAFE_NO_PAD.encode(self.master.seal(&device_context(&d), plain.as_bytes())));
+        d.sealed_verifier = Some(self.seal_salt_verifier(&device_context(&d), &salt, &v));
         d.confirmed = true;
         d.name = name.filter(|n| !n.is_empty()).map(|n| n.chars().take(1024).collect());
         d.remembered = !settings.device_only_remembered_on_user_prompt;

@@ -2,7 +2,6 @@
 //! or by session during MFA_SETUP), preferences (and the legacy MFAOptions), and what
 //! an administrator may reset.
 
-use super::signin::is_true;
 use super::signin::TotpCheck;
 use super::*;
 use crate::auth::{totp, MfaFactor, Step};
@@ -56,7 +55,7 @@ impl UserService {
                 let (pool, client, s) = self.setup_session(session).await?;
                 let mut user = self.setup_user(&pool, &s.record.username_key).await?;
                 self.require_totp_offered(&pool)?;
-                self.take_setup(&s).await?;
+                self.take(&s).await?;
                 user.mfa.totp_pending = Some(self.seal_totp_secret(&user, &secret));
                 self.save_mfa(&pool, &user).await?;
                 let next = self.continue_setup(&pool, &client, &user, &s, false).await?;
@@ -105,7 +104,7 @@ impl UserService {
         user.mfa.totp_secret = user.mfa.totp_pending.take();
         user.mfa.totp_verified = true;
         if let Some((client, s)) = setup {
-            self.take_setup(&s).await?;
+            self.take(&s).await?;
             user.mfa.set(MfaFactor::SoftwareToken, true);
             user.mfa.preferred = Some(MfaFactor::SoftwareToken);
             self.save_mfa(&pool, &user).await?;
@@ -228,7 +227,7 @@ impl UserService {
                     MfaFactor::Sms if user.attr("phone_number").is_none() => {
                         return Err(UserError::InvalidParameter("User does not have a phone number.".into()))
                     }
-                    MfaFactor::Email if !is_true(user.attr("email_verified")) => {
+                    MfaFactor::Email if !user.verified("email") => {
                         return Err(UserError::InvalidParameter("User does not have a verified email address.".into()))
                     }
                     MfaFactor::Email if !pool.config.mfa_factors.email => {

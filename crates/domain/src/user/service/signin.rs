@@ -145,6 +145,15 @@ impl UserService {
     /// Finds a session for `step` whatever client and user it is for (AssociateSoftwareToken
     /// and VerifySoftwareToken name neither: the session is the credential).
     pub(super) async fn open_any(&self, session: &str, step: Step) -> Result<OpenSession, UserError> {
+        let s = self.load_session(session, step).await?;
+        if s.state.simulated {
+            return Err(UserError::NotAuthorized("Invalid session for the user.".into()));
+        }
+        Ok(s)
+    }
+
+    /// The stored session for `session` waiting in `step`, unexpired.
+    async fn load_session(&self, session: &str, step: Step) -> Result<OpenSession, UserError> {
         let invalid = || UserError::NotAuthorized("Invalid session for the user.".into());
         if session.is_empty() || session.len() > 2048 {
             return Err(invalid());
@@ -156,15 +165,10 @@ impl UserService {
         }
         let plain = self.master.open(STATE_CONTEXT, &record.sealed).map_err(|_| invalid())?;
         let state: SessionState = serde_json::from_slice(&plain).map_err(|_| invalid())?;
-        if state.step != step || state.simulated {
+        if state.step != step {
             return Err(invalid());
         }
         Ok(OpenSession { record, state })
-    }
-
-    /// Uses up an MFA_SETUP session (software-token calls).
-    pub(super) async fn take_setup(&self, s: &OpenSession) -> Result<(), UserError> {
-        self.take(s).await
     }
 
     /// The next MFA_SETUP session after an AssociateSoftwareToken / VerifySoftwareToken.
@@ -194,22 +198,9 @@ impl UserService {
         step: Step,
         username: &str,
     ) -> Result<OpenSession, UserError> {
-        let invalid = || UserError::NotAuthorized("Invalid session for the user.".into());
-        if session.is_empty() || session.len() > 2048 {
-            return Err(invalid());
-        }
-        let id_hash = crate::crypto::sha256_hex(session.as_bytes());
-        let record = self.store.find_auth_session(&id_hash).await?.ok_or_else(invalid)?;
-        if record.expires_at <= self.clock.now() {
-            return Err(UserError::NotAuthorized("Invalid session for the user, session is expired.".into()));
-        }
+        let OpenSession { record, state } = self.load_session(session, step).await?;
         if record.client_id != client.id.as_str() {
-            return Err(invalid());
-        }
-        let plain = self.master.open(STATE_CONTEXT, &record.sealed).map_err(|_| invalid())?;
-        let state: SessionState = serde_json::from_slice(&plain).map_err(|_| invalid())?;
-        if state.step != step {
-            return Err(invalid());
+            return Err(UserError::NotAuthorized("Invalid session for the user.".into()));
         }
         // The answer names the user by the name the challenge gave, or any name that
         // resolves to the same account (Amplify sends the e-mail address it signed in with).
@@ -288,7 +279,7 @@ impl UserService {
     }
 
     fn reachable(user: &User, f: MfaFactor) -> bool {
-        let verified = |a: &str| user.attr(a).is_some() && is_true(user.attr(&format!("{a}_verified")));
+        let verified = |a: &str| user.attr(a).is_some() && user.verified(a);
         match f {
             MfaFactor::SoftwareToken => user.mfa.totp_verified && user.mfa.totp_secret.is_some(),
             MfaFactor::Sms => verified("phone_number"),
@@ -392,9 +383,9 @@ impl UserService {
                     _ => Some(pool.config.mfa_factors.email_template()),
                 };
                 let (message, delivery) = self.attribute_code_message(pool, user, attribute, &code, template, false)?;
-                let mut w = self.write(pool, user);
-                self.queue(&mut w, message);
-                self.store.update_user(&w).await?;
+                // Only the message is written: the user does not change.
+                self.store.queue_message(&OutboxRecord::seal(&self.master, &message, self.clock.now())).await?;
+                self.notify.notify_one();
                 let mut st = Self::state(step, &user.username);
                 st.device_key = device;
                 let expires = self.clock.now().plus(MFA_CODE_LIFETIME).millis();
@@ -683,8 +674,3 @@ pub(super) fn mfa_lockout_key(pool: &UserPool, user: &User) -> String {
 
 /// MAC context of MFA codes kept in a session.
 const MFA_CODE_CONTEXT: &str = "cognate/mfa_code/v1";
-
-/// Cognito accepts `true` in any case for the `*_verified` attributes.
-pub(crate) fn is_true(v: Option<&str>) -> bool {
-    v.is_some_and(|s| s.eq_ignore_ascii_case("true"))
-}

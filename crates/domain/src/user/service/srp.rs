@@ -22,6 +22,49 @@ pub(super) struct SrpState {
     pub(super) salt: String,
 }
 
+/// The client's proof: the secret block it signed, its timestamp and the signature.
+pub(super) struct Claim<'a> {
+    secret_block: &'a str,
+    timestamp: &'a str,
+    signature: &'a str,
+}
+
+impl SrpState {
+    /// The server's side of one exchange for verifier `v`: a fresh `b` and `B`, and a
+    /// secret block that starts with `carry` (the session value, so an answer without
+    /// `Session` finds it) followed by random bytes.
+    fn start(v: &BigUint, salt: &BigUint, srp_a: &str, carry: &[u8]) -> SrpState {
+        let hello = srp::server_hello(v);
+        let mut block = carry.to_vec();
+        let mut extra = [0u8; 32];
+        rand::RngCore::fill_bytes(&mut rand::rngs::OsRng, &mut extra);
+        block.extend_from_slice(&extra);
+        SrpState {
+            a: srp_a.to_owned(),
+            b: srp::to_hex(&hello.b),
+            big_b: srp::to_hex(&hello.big_b),
+            secret_block: base64::engine::general_purpose::STANDARD.encode(block),
+            salt: srp::to_hex(salt),
+        }
+    }
+
+    /// Whether `claim` is this exchange's block signed with the key verifier `v` gives,
+    /// for `pool_name` and `user_id` (a device: its group key and device key). The block
+    /// is compared in constant time; the key is derived whatever the block.
+    fn verify(&self, v: &BigUint, pool_name: &str, user_id: &str, claim: &Claim<'_>) -> bool {
+        let block_ok = crate::crypto::ct_eq(claim.secret_block.as_bytes(), self.secret_block.as_bytes());
+        let (Some(a), Some(b), Some(big_b)) =
+            (srp::parse_hex(&self.a), srp::parse_hex(&self.b), srp::parse_hex(&self.big_b))
+        else {
+            return false;
+        };
+        let block = base64::engine::general_purpose::STANDARD.decode(claim.secret_block).unwrap_or_default();
+        let proof_ok = srp::session_key(&a, v, &srp::ServerHello { b, big_b })
+            .is_ok_and(|key| srp::check_claim(&key, pool_name, user_id, &block, claim.timestamp, claim.signature));
+        block_ok && proof_ok
+    }
+}
+
 /// A device's answer to DEVICE_PASSWORD_VERIFIER.
 pub(super) struct DeviceProof<'a> {
     pub(super) device_key: &'a str,
@@ -64,54 +107,53 @@ impl UserService {
                 (lookup_form(&pool.config, username), user_id, salt, v, true)
             }
         };
-        let hello = srp::server_hello(&v);
         // The secret block carries the session: clients may answer PASSWORD_VERIFIER
         // without `Session` (pycognito does, and Cognito accepts it).
         let token = crate::crypto::random_token(SESSION_BYTES);
-        let mut block = token.as_bytes().to_vec();
-        let mut extra = [0u8; 32];
-        rand::RngCore::fill_bytes(&mut rand::rngs::OsRng, &mut extra);
-        block.extend_from_slice(&extra);
-        let secret_block = base64::engine::general_purpose::STANDARD.encode(block);
+        let exchange = SrpState::start(&v, &salt, srp_a, token.as_bytes());
+        let challenge = Challenge::PasswordVerifier {
+            salt: exchange.salt.clone(),
+            srp_b: exchange.big_b.clone(),
+            secret_block: exchange.secret_block.clone(),
+        };
         let mut st = Self::state(Step::PasswordVerifier, &user_id);
         st.simulated = simulated;
         st.device_key = device_key.map(str::to_owned);
-        st.srp = Some(SrpState {
-            a: srp_a.to_owned(),
-            b: srp::to_hex(&hello.b),
-            big_b: srp::to_hex(&hello.big_b),
-            secret_block: secret_block.clone(),
-            salt: srp::to_hex(&salt),
-        });
+        st.srp = Some(exchange);
         let session = self.new_session_named(&pool, &client, &key, &st, token).await?;
-        Ok(AuthStep::Challenge {
-            session,
-            challenge: Challenge::PasswordVerifier {
-                salt: srp::to_hex(&salt),
-                srp_b: srp::to_hex(&hello.big_b),
-                secret_block,
-            },
-            username: user_id,
-        })
+        Ok(AuthStep::Challenge { session, challenge, username: user_id })
     }
 
     /// The user's salt and verifier, if they have one.
     fn open_verifier(&self, pool: &UserPool, user: &User) -> Option<(BigUint, BigUint)> {
-        let sealed = URL_SAFE_NO_PAD.decode(user.srp_verifier.as_deref()?).ok()?;
-        let plain = self.master.open(&verifier_context(pool, user), &sealed).ok()?;
+        self.open_salt_verifier(&verifier_context(pool, user), user.srp_verifier.as_deref()?)
+    }
+
+    /// A salt and verifier pair sealed with [`Self::seal_salt_verifier`] (a user's or a
+    /// device's).
+    pub(super) fn open_salt_verifier(&self, context: &str, sealed: &str) -> Option<(BigUint, BigUint)> {
+        let plain = self.master.open(context, &URL_SAFE_NO_PAD.decode(sealed).ok()?).ok()?;
         let text = String::from_utf8(plain).ok()?;
         let (salt, v) = text.split_once(':')?;
         Some((srp::parse_hex(salt)?, srp::parse_hex(v)?))
     }
 
-    /// A salt and verifier for a name that has none: derived from the name under the
-    /// master key, so the same name always gets the same salt, at a real one's cost.
+    /// Seals a salt and verifier (big-endian bytes) for storage under `context`.
+    pub(super) fn seal_salt_verifier(&self, context: &str, salt: &[u8], v: &[u8]) -> String {
+        let plain = format!("{}:{}", hex::encode(salt), hex::encode(v));
+        URL_SAFE_NO_PAD.encode(self.master.seal(context, plain.as_bytes()))
+    }
+
+    /// A salt and verifier for a name that has none: the salt derived from the name under
+    /// the master key, so the same name always gets the same salt. The verifier need not
+    /// be a real `g^x` (no proof will match it), so it costs what opening a sealed one
+    /// costs: no exponentiation more than a real user's (SECURITY.md A-02).
     fn simulated_verifier(&self, pool: &UserPool, name: &str) -> (BigUint, BigUint, String) {
         let mac = self
             .master
             .mac(&format!("cognate/srp_simulated/v1/{}", pool.id.as_str()), lookup_form(&pool.config, name).as_bytes());
         let salt = srp::parse_hex(&mac[..32]).unwrap_or_default();
-        let v = srp::verifier_with_salt(pool_name(pool), name, &mac[32..], &salt);
+        let v = srp::parse_hex(&mac).unwrap_or_default();
         // Pools whose user names are generated show a UUID-shaped id, as for real users.
         let id = if pool.config.username_attributes.is_empty() {
             name.to_owned()
@@ -126,9 +168,7 @@ impl UserService {
     /// user name, as `USER_ID_FOR_SRP` shows it).
     pub(super) fn derive_verifier(&self, pool: &UserPool, user: &mut User, password: &Password) {
         let (salt, v) = srp::verifier(pool_name(pool), &user.username, password.secret());
-        let plain = format!("{}:{}", hex::encode(salt), hex::encode(v));
-        user.srp_verifier =
-            Some(URL_SAFE_NO_PAD.encode(self.master.seal(&verifier_context(pool, user), plain.as_bytes())));
+        user.srp_verifier = Some(self.seal_salt_verifier(&verifier_context(pool, user), &salt, &v));
     }
 
     /// The SRP proof of a PASSWORD_VERIFIER answer, under the account's lockout.
@@ -155,42 +195,22 @@ impl UserService {
                 return Err(e);
             }
         };
-        let now_secs = self.clock.now().millis().div_euclid(1000);
-        let fresh = srp::parse_timestamp(timestamp)
-            .is_some_and(|t| (t - now_secs).unsigned_abs() <= SRP_TIMESTAMP_SKEW.as_secs());
-        if !fresh {
+        if !self.timestamp_fresh(timestamp) {
             drop(reservation);
             return Err(UserError::NotAuthorized(
                 "TIMESTAMP is missing, malformed or too far from the server's clock.".into(),
             ));
         }
-        let block_ok = crate::crypto::ct_eq(secret_block.as_bytes(), srp_state.secret_block.as_bytes());
-        let verifier = user.as_ref().and_then(|u| self.open_verifier(pool, u));
-        let proof_ok = match (
-            &verifier,
-            srp::parse_hex(&srp_state.a),
-            srp::parse_hex(&srp_state.b),
-            srp::parse_hex(&srp_state.big_b),
-        ) {
-            (Some((_, v)), Some(a), Some(b), Some(big_b)) => {
-                let block = base64::engine::general_purpose::STANDARD.decode(secret_block).unwrap_or_default();
-                match srp::session_key(&a, v, &srp::ServerHello { b, big_b }) {
-                    Ok(key) => srp::check_claim(&key, pool_name(pool), &s.state.username, &block, timestamp, signature),
-                    Err(_) => false,
-                }
-            }
-            _ => {
+        let claim = Claim { secret_block, timestamp, signature };
+        let ok = match user.as_ref().and_then(|u| self.open_verifier(pool, u)) {
+            Some((_, v)) => srp_state.verify(&v, pool_name(pool), &s.state.username, &claim),
+            None => {
                 // No verifier (unknown name): the same arithmetic, always refused.
-                if let (Some(a), Some(b), Some(big_b)) =
-                    (srp::parse_hex(&srp_state.a), srp::parse_hex(&srp_state.b), srp::parse_hex(&srp_state.big_b))
-                {
-                    let (_, v, _) = self.simulated_verifier(pool, &s.state.username);
-                    let _ = srp::session_key(&a, &v, &srp::ServerHello { b, big_b });
-                }
+                let (_, v, _) = self.simulated_verifier(pool, &s.state.username);
+                let _ = srp_state.verify(&v, pool_name(pool), &s.state.username, &claim);
                 false
             }
         };
-        let ok = block_ok && proof_ok;
         if ok {
             reservation.succeeded(&*self.store).await?;
         } else {
@@ -209,6 +229,12 @@ impl UserService {
         }
     }
 
+    /// Whether an SRP `TIMESTAMP` parses and is near the server's clock.
+    fn timestamp_fresh(&self, timestamp: &str) -> bool {
+        let now_secs = self.clock.now().millis().div_euclid(1000);
+        srp::parse_timestamp(timestamp).is_some_and(|t| (t - now_secs).unsigned_abs() <= SRP_TIMESTAMP_SKEW.as_secs())
+    }
+
     /// DEVICE_SRP_AUTH: the device's salt and a fresh `B`, as DEVICE_PASSWORD_VERIFIER.
     pub(super) async fn device_challenge(
         &self,
@@ -221,25 +247,16 @@ impl UserService {
         let (salt, v) = self
             .open_device_verifier(&device)
             .ok_or_else(|| UserError::NotAuthorized("Device is not confirmed.".into()))?;
-        let hello = srp::server_hello(&v);
-        let mut block = [0u8; 64];
-        rand::RngCore::fill_bytes(&mut rand::rngs::OsRng, &mut block);
-        let secret_block = base64::engine::general_purpose::STANDARD.encode(block);
-        let mut st = Self::state(Step::DevicePasswordVerifier, &user.username);
-        st.device_key = Some(device_key.clone());
-        st.srp = Some(SrpState {
-            a: srp_a,
-            b: srp::to_hex(&hello.b),
-            big_b: srp::to_hex(&hello.big_b),
-            secret_block: secret_block.clone(),
-            salt: srp::to_hex(&salt),
-        });
+        let exchange = SrpState::start(&v, &salt, &srp_a, &[]);
         let challenge = Challenge::DevicePasswordVerifier {
-            salt: srp::to_hex(&salt),
-            srp_b: srp::to_hex(&hello.big_b),
-            secret_block,
-            device_key,
+            salt: exchange.salt.clone(),
+            srp_b: exchange.big_b.clone(),
+            secret_block: exchange.secret_block.clone(),
+            device_key: device_key.clone(),
         };
+        let mut st = Self::state(Step::DevicePasswordVerifier, &user.username);
+        st.device_key = Some(device_key);
+        st.srp = Some(exchange);
         Ok((challenge, st))
     }
 
@@ -260,19 +277,9 @@ impl UserService {
         }
         let device = self.users_device(pool, user, proof.device_key).await?;
         let (_, v) = self.open_device_verifier(&device).ok_or_else(refused)?;
-        let now_secs = self.clock.now().millis().div_euclid(1000);
-        let fresh = srp::parse_timestamp(proof.timestamp)
-            .is_some_and(|t| (t - now_secs).unsigned_abs() <= SRP_TIMESTAMP_SKEW.as_secs());
-        let block_ok = crate::crypto::ct_eq(proof.secret_block.as_bytes(), st.secret_block.as_bytes());
-        let (Some(a), Some(b), Some(big_b)) = (srp::parse_hex(&st.a), srp::parse_hex(&st.b), srp::parse_hex(&st.big_b))
-        else {
-            return Err(refused());
-        };
-        let block = base64::engine::general_purpose::STANDARD.decode(proof.secret_block).unwrap_or_default();
-        let proof_ok = srp::session_key(&a, &v, &srp::ServerHello { b, big_b }).is_ok_and(|key| {
-            srp::check_claim(&key, &device.group_key, &device.device_key, &block, proof.timestamp, proof.signature)
-        });
-        if !(fresh && block_ok && proof_ok) {
+        let claim = Claim { secret_block: proof.secret_block, timestamp: proof.timestamp, signature: proof.signature };
+        let ok = self.timestamp_fresh(proof.timestamp) && st.verify(&v, &device.group_key, &device.device_key, &claim);
+        if !ok {
             event.log(Some(user), "wrong_device_proof");
             return Err(refused());
         }
